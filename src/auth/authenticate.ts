@@ -1,0 +1,123 @@
+/**
+ * Resolves the Authorization header (+ backend header) to a Caller, or throws 400/401/403 as
+ * api-contract.md says. Successful Basic checks are remembered briefly per isolate, since
+ * PBKDF2 is deliberately slow and apps call register often.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import { sha256Hex } from '../crypto/encoding';
+import { verifyPassword } from '../crypto/password';
+import { backendMembers, backends, mobileUsers, teamMembers } from '../db/schema';
+import { ApiError, badRequest, forbidden } from '../http/problem';
+import { BACKEND_HEADER, type Caller } from './caller';
+import { verifyAccessToken } from './oauth-token';
+
+const CACHE_MS = 60_000;
+const CACHE_MAX = 5_000;
+const verified = new Map<string, { caller: Caller; until: number }>();
+
+export function unauthorized(detail: string) {
+  return new ApiError(401, 'UNAUTHORIZED', detail, [], {
+    'WWW-Authenticate': 'Basic realm="pushgate", Bearer realm="pushgate"',
+  });
+}
+
+export async function authenticate(
+  db: DrizzleD1Database,
+  signingKey: string,
+  authorization: string | undefined,
+  backendHeader: string | undefined,
+): Promise<Caller> {
+  if (!authorization) throw unauthorized('Credentials are required.');
+  const [scheme, value] = splitScheme(authorization);
+
+  if (scheme === 'bearer') {
+    const backendId = await verifyAccessToken(signingKey, value);
+    if (!backendId) throw unauthorized('The access token is invalid or expired.');
+    return { kind: 'client', backendId };
+  }
+  if (scheme !== 'basic') throw unauthorized('Use HTTP Basic or Bearer authentication.');
+  if (!backendHeader) {
+    throw badRequest(`The ${BACKEND_HEADER} header is required with Basic authentication.`);
+  }
+
+  const cacheKey = await sha256Hex(`${backendHeader}\n${value}`);
+  const hit = verified.get(cacheKey);
+  if (hit && hit.until > Date.now()) return hit.caller;
+
+  const caller = await checkBasic(db, value, backendHeader);
+  if (verified.size >= CACHE_MAX) verified.clear();
+  verified.set(cacheKey, { caller, until: Date.now() + CACHE_MS });
+  return caller;
+}
+
+function splitScheme(header: string): [string, string] {
+  const space = header.indexOf(' ');
+  if (space < 0) return [header.toLowerCase(), ''];
+  return [header.slice(0, space).toLowerCase(), header.slice(space + 1).trim()];
+}
+
+async function checkBasic(db: DrizzleD1Database, value: string, backendId: string) {
+  const [backend] = await db
+    .select({ id: backends.id, anonymousKey: backends.anonymousKey })
+    .from(backends)
+    .where(eq(backends.id, backendId))
+    .limit(1);
+  if (backend && backend.anonymousKey === value) {
+    return { kind: 'anonymous', backendId } satisfies Caller;
+  }
+
+  const [username, password] = decodeBasic(value);
+  const member = await findMember(db, username, password);
+  if (member) {
+    if (!backend) throw forbidden('This team member has no access to that backend.');
+    const [access] = await db
+      .select({ memberId: backendMembers.memberId })
+      .from(backendMembers)
+      .where(and(eq(backendMembers.backendId, backendId), eq(backendMembers.memberId, member.id)))
+      .limit(1);
+    if (!access) throw forbidden('This team member has no access to that backend.');
+    return {
+      kind: 'member',
+      backendId,
+      memberId: member.id,
+      username: member.username,
+      role: member.role,
+    } satisfies Caller;
+  }
+
+  // A mobile user belongs to one backend; the right password for another backend is a 403.
+  const users = await db
+    .select()
+    .from(mobileUsers)
+    .where(eq(mobileUsers.username, username))
+    .limit(5);
+  for (const user of users) {
+    if (!(await verifyPassword(password, user.passwordHash))) continue;
+    if (user.backendId !== backendId) throw forbidden('This user belongs to another backend.');
+    return { kind: 'mobile', backendId, username: user.username } satisfies Caller;
+  }
+  throw unauthorized('The username or password is not valid.');
+}
+
+async function findMember(db: DrizzleD1Database, username: string, password: string) {
+  const [member] = await db
+    .select()
+    .from(teamMembers)
+    .where(eq(teamMembers.username, username))
+    .limit(1);
+  if (!member || !(await verifyPassword(password, member.passwordHash))) return null;
+  return member;
+}
+
+function decodeBasic(value: string): [string, string] {
+  let decoded: string;
+  try {
+    decoded = new TextDecoder().decode(Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0)));
+  } catch {
+    throw unauthorized('The Basic credentials are not valid base64.');
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw unauthorized('The Basic credentials must be username:password.');
+  return [decoded.slice(0, colon), decoded.slice(colon + 1)];
+}

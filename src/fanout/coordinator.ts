@@ -1,0 +1,236 @@
+/**
+ * BackendCoordinator: one Durable Object per backend. It owns every send of the backend from
+ * submit to final status: waits for `sendOn` (alarm), reads the target devices from D1 in pages,
+ * enqueues delivery batches, counts the batch reports, and writes progress and the final status
+ * to D1. Outcomes arrive per batch, so it is never on the per-device path.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { and, eq, inArray } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/d1';
+import { backends, clientProfiles, clients, notifications } from '../db/schema';
+import { log } from '../log';
+import { StoredRequestSchema } from '../notifications/schemas';
+import { composeFor } from '../payload/compose';
+import { PROVIDERS } from '../providers/types';
+import { readDevicePage } from './device-pages';
+import { addTally, doneKey, type Job, JobSchema, jobKey, newJob, platformCounts, totals } from './job';
+import { type BatchReport, BatchReportSchema, type DeliveryBatch } from './messages';
+import { planBatches } from './plan';
+import { finalStatus, warningThreshold } from './status';
+
+const PAGE_SIZE = 500;
+/** Pages read per alarm run; the alarm re-arms at once to continue a large send. */
+const PAGES_PER_RUN = 20;
+/** A send whose batches stop reporting for this long is finalised with what it has. */
+const STALE_MS = 15 * 60_000;
+
+export class BackendCoordinator extends DurableObject<Env> {
+  #jobs = new Map<number, Job>();
+  #finishing = new Set<number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      const stored = await ctx.storage.list({ prefix: 'job:' });
+      for (const value of stored.values()) {
+        const job = JobSchema.parse(value);
+        this.#jobs.set(job.notificationId, job);
+      }
+    });
+  }
+
+  /** Takes a new notification; it is sent at `dueAt` (now or its sendOn). Idempotent. */
+  async submit(notificationId: number, dueAt: number): Promise<void> {
+    if (!this.#jobs.has(notificationId)) this.#save(newJob(notificationId, dueAt, Date.now()));
+    await this.#armAlarm();
+  }
+
+  /** Counts one delivered batch; a batch reported twice counts once. */
+  async reportBatch(input: BatchReport): Promise<void> {
+    const report = BatchReportSchema.parse(input);
+    const job = this.#jobs.get(report.notificationId);
+    const key = doneKey(report.notificationId, report.batchId);
+    if (!job || (await this.ctx.storage.get(key))) return;
+    this.ctx.storage.put(key, 1);
+    for (const tally of report.tallies) addTally(job, tally.platform, 0, tally.successCount);
+    job.firstError ??= report.firstError;
+    job.batchesReported += 1;
+    job.lastActivity = Date.now();
+    this.#save(job);
+    await this.#settle(job);
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const due = [...this.#jobs.values()].sort((a, b) => a.dueAt - b.dueAt);
+    for (const job of due) {
+      if (job.phase === 'waiting' && job.dueAt <= now) await this.#start(job);
+      if (job.phase === 'resolving') await this.#resolve(job);
+      if (job.phase === 'delivering' && now - job.lastActivity > STALE_MS) {
+        job.firstError ??= 'Some deliveries did not report back in time.';
+        await this.#finish(job);
+      }
+    }
+    await this.#armAlarm();
+  }
+
+  #save(job: Job): void {
+    this.#jobs.set(job.notificationId, job);
+    this.ctx.storage.put(jobKey(job.notificationId), job);
+  }
+
+  async #armAlarm(): Promise<void> {
+    let next: number | null = null;
+    for (const job of this.#jobs.values()) {
+      const at =
+        job.phase === 'waiting'
+          ? job.dueAt
+          : job.phase === 'resolving'
+            ? Date.now()
+            : job.lastActivity + STALE_MS;
+      next = next === null ? at : Math.min(next, at);
+    }
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+
+  async #start(job: Job): Promise<void> {
+    const db = drizzle(this.env.DB);
+    const [row] = await db
+      .select({ status: notifications.status, backendId: notifications.backendId })
+      .from(notifications)
+      .where(eq(notifications.id, job.notificationId))
+      .limit(1);
+    if (!row || (row.status !== 'New' && row.status !== 'Scheduled')) {
+      this.#drop(job.notificationId);
+      return;
+    }
+    const [backend] = await db
+      .select({ policies: backends.policies })
+      .from(backends)
+      .where(eq(backends.id, row.backendId))
+      .limit(1);
+    job.threshold = warningThreshold(backend?.policies ?? '{}');
+    job.phase = 'resolving';
+    job.lastActivity = Date.now();
+    this.#save(job);
+    await db
+      .update(notifications)
+      .set({ status: 'Sending' })
+      .where(eq(notifications.id, job.notificationId));
+  }
+
+  /** Reads up to PAGES_PER_RUN pages of devices and enqueues their batches. */
+  async #resolve(job: Job): Promise<void> {
+    const db = drizzle(this.env.DB);
+    const [row] = await db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.id, job.notificationId))
+      .limit(1);
+    if (!row) {
+      this.#drop(job.notificationId);
+      return;
+    }
+    const request = StoredRequestSchema.parse(JSON.parse(row.request));
+    const payloads = Object.fromEntries(PROVIDERS.map((p) => [p, composeFor(p, request)]));
+    const links = await db
+      .select({
+        clientId: clientProfiles.clientId,
+        provider: clientProfiles.provider,
+        profileId: clientProfiles.profileId,
+      })
+      .from(clientProfiles)
+      .innerJoin(clients, eq(clients.id, clientProfiles.clientId))
+      .where(eq(clients.backendId, row.backendId));
+    const profiles = new Map(links.map((l) => [`${l.clientId}:${l.provider}`, l.profileId]));
+
+    for (let page = 0; page < PAGES_PER_RUN && job.phase === 'resolving'; page++) {
+      const { devices, next } = await readDevicePage(db, row.backendId, request, job.cursor, PAGE_SIZE);
+      const plan = planBatches(devices, {
+        notificationId: job.notificationId,
+        backendId: row.backendId,
+        firstBatchId: job.batchesEnqueued,
+        payloads: payloads as Parameters<typeof planBatches>[1]['payloads'],
+        profiles,
+      });
+      await this.#enqueue(plan.batches);
+
+      for (const device of devices) addTally(job, device.platform, 1, 0);
+      for (const failure of plan.failures) job.firstError ??= failure.reason;
+      job.batchesEnqueued += plan.batches.length;
+      job.lastActivity = Date.now();
+      if (next) job.cursor = next;
+      else job.phase = 'delivering';
+      this.#save(job);
+    }
+    await this.#writeProgress(job);
+    await this.#settle(job);
+  }
+
+  async #enqueue(batches: DeliveryBatch[]): Promise<void> {
+    for (let i = 0; i < batches.length; i += 10) {
+      const slice = batches.slice(i, i + 10);
+      await this.env.DELIVERIES.sendBatch(slice.map((body) => ({ body, contentType: 'json' })));
+    }
+  }
+
+  async #settle(job: Job): Promise<void> {
+    if (job.phase === 'delivering' && job.batchesReported >= job.batchesEnqueued) {
+      await this.#finish(job);
+    } else {
+      await this.#writeProgress(job);
+    }
+  }
+
+  async #writeProgress(job: Job): Promise<void> {
+    const { deviceCount, successCount } = totals(job);
+    await drizzle(this.env.DB)
+      .update(notifications)
+      .set({ deviceCount, successCount, platformCounts: JSON.stringify(platformCounts(job)) })
+      .where(
+        and(
+          eq(notifications.id, job.notificationId),
+          inArray(notifications.status, ['New', 'Scheduled', 'Sending']),
+        ),
+      );
+  }
+
+  async #finish(job: Job): Promise<void> {
+    if (this.#finishing.has(job.notificationId)) return;
+    this.#finishing.add(job.notificationId);
+    const { deviceCount, successCount } = totals(job);
+    const outcome = finalStatus(deviceCount, successCount, job.threshold, job.firstError);
+    await drizzle(this.env.DB)
+      .update(notifications)
+      .set({
+        status: outcome.status,
+        errorMessage: outcome.errorMessage,
+        deviceCount,
+        successCount,
+        platformCounts: JSON.stringify(platformCounts(job)),
+        processedOn: Date.now(),
+      })
+      .where(eq(notifications.id, job.notificationId));
+    log.info('notification.final', {
+      notificationId: job.notificationId,
+      status: outcome.status,
+      deviceCount,
+      successCount,
+    });
+    this.#drop(job.notificationId);
+    this.#finishing.delete(job.notificationId);
+    await this.#armAlarm();
+  }
+
+  #drop(notificationId: number): void {
+    this.#jobs.delete(notificationId);
+    this.ctx.storage.delete(jobKey(notificationId));
+    this.ctx.waitUntil(this.#forgetBatches(notificationId));
+  }
+
+  async #forgetBatches(notificationId: number): Promise<void> {
+    const keys = [...(await this.ctx.storage.list({ prefix: `done:${notificationId}:` })).keys()];
+    for (let i = 0; i < keys.length; i += 128) await this.ctx.storage.delete(keys.slice(i, i + 128));
+  }
+}

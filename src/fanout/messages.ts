@@ -1,0 +1,50 @@
+/**
+ * Shapes that cross the fan-out boundaries, validated on both sides:
+ * - DeliveryBatch: coordinator → DELIVERIES queue → consumer (one provider profile per batch);
+ * - BatchReport: consumer → coordinator (per batch, never per device).
+ */
+import { z } from 'zod';
+import { PLATFORMS } from '../providers/types';
+
+export const ProviderPayloadSchema = z.discriminatedUnion('provider', [
+  z.object({
+    provider: z.literal('APNS'),
+    body: z.string(),
+    pushType: z.enum(['alert', 'background']),
+    priority: z.union([z.literal(5), z.literal(10)]),
+  }),
+  z.object({ provider: z.literal('FCM'), message: z.record(z.string(), z.unknown()) }),
+  z.object({
+    provider: z.literal('WNS'),
+    wnsType: z.enum(['wns/toast', 'wns/tile', 'wns/badge', 'wns/raw']),
+    body: z.string(),
+  }),
+  z.object({ provider: z.literal('SYNIVERSE'), text: z.string() }),
+]);
+
+export const DeliveryBatchSchema = z.object({
+  notificationId: z.number().int(),
+  backendId: z.string(),
+  batchId: z.number().int().min(0),
+  profileId: z.string(),
+  payload: ProviderPayloadSchema,
+  devices: z
+    .array(z.object({ id: z.string(), token: z.string(), platform: z.enum(PLATFORMS) }))
+    .min(1),
+});
+export type DeliveryBatch = z.infer<typeof DeliveryBatchSchema>;
+
+export const PlatformTallySchema = z.object({
+  platform: z.enum(PLATFORMS),
+  deviceCount: z.number().int().min(0),
+  successCount: z.number().int().min(0),
+});
+export type PlatformTally = z.infer<typeof PlatformTallySchema>;
+
+export const BatchReportSchema = z.object({
+  notificationId: z.number().int(),
+  batchId: z.number().int().min(0),
+  tallies: z.array(PlatformTallySchema),
+  firstError: z.string().nullable(),
+});
+export type BatchReport = z.infer<typeof BatchReportSchema>;

@@ -1,0 +1,155 @@
+/** /mobile/system/notifications/notifications: send, read one, list. */
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { isTrusted } from '../auth/caller';
+import { notifications } from '../db/schema';
+import { canonicalProvider } from '../devices/tokens';
+import { type AppEnv, requireCaller } from '../http/context';
+import { badRequest, notFound } from '../http/problem';
+import { parseOrThrow, readBody } from '../http/validate';
+import { composeFor } from '../payload/compose';
+import type { NotificationContent } from '../payload/schemas';
+import { PROVIDERS, type Platform, type Provider } from '../providers/types';
+import { SendNotificationSchema, type StoredRequest } from './schemas';
+import { parseSendOn, sendOnWindowError } from './send-on';
+import { NOTIFICATIONS_PATH, notificationUrl, notificationView } from './view';
+
+export const notificationRoutes = new Hono<AppEnv>();
+
+notificationRoutes.use(
+  '*',
+  requireCaller(isTrusted, 'Only team members may send or read notifications.'),
+);
+
+notificationRoutes.post('/', async (c) => {
+  const body = await readBody(c, SendNotificationSchema);
+  const { backendId } = c.get('caller');
+  const now = Date.now();
+
+  const sendOn = body.sendOn === undefined ? null : checkedSendOn(body.sendOn, now);
+  const request: StoredRequest = {
+    ...body,
+    provider: body.provider ? canonicalProvider(body.provider) : undefined,
+  };
+  delete (request as { sendOn?: string }).sendOn;
+  checkPayloadSizes(request);
+
+  const scheduled = sendOn !== null && sendOn > now;
+  const [row] = await c
+    .get('db')
+    .insert(notifications)
+    .values({
+      backendId,
+      request: JSON.stringify(request),
+      status: scheduled ? 'Scheduled' : 'New',
+      tag: request.tag ?? null,
+      sendOn,
+      createdOn: now,
+    })
+    .returning();
+  if (!row) throw new Error('notification insert returned no row');
+
+  // The backend's coordinator owns the send from here (fan-out, counts, final status).
+  const coordinator = c.env.COORDINATOR.get(c.env.COORDINATOR.idFromName(backendId));
+  await coordinator.submit(row.id, scheduled ? (sendOn ?? now) : now);
+
+  const origin = new URL(c.req.url).origin;
+  c.header('Location', notificationUrl(origin, row.id));
+  return c.json(notificationView(row, origin), 201);
+});
+
+notificationRoutes.get('/:id{[0-9]+}', async (c) => {
+  const id = Number(c.req.param('id'));
+  const [row] = await c
+    .get('db')
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.backendId, c.get('caller').backendId)))
+    .limit(1);
+  if (!row) throw notFound(`Notification ${id} does not exist.`);
+  return c.json(notificationView(row, new URL(c.req.url).origin));
+});
+
+const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).default(1000),
+  offset: z.coerce.number().int().min(0).default(0),
+  status: z.enum(['New', 'Scheduled', 'Sending', 'Sent', 'Warning', 'Error']).optional(),
+  tag: z.string().optional(),
+});
+
+notificationRoutes.get('/', async (c) => {
+  const query = parseOrThrow(ListQuerySchema, c.req.query(), 'query parameters');
+  const limit = Math.min(query.limit, 1000);
+  const db = c.get('db');
+  const filters: SQL[] = [eq(notifications.backendId, c.get('caller').backendId)];
+  if (query.status) filters.push(eq(notifications.status, query.status));
+  if (query.tag !== undefined) filters.push(eq(notifications.tag, query.tag));
+  const where = and(...filters);
+
+  const rows = await db
+    .select()
+    .from(notifications)
+    .where(where)
+    .orderBy(asc(notifications.id))
+    .limit(limit + 1)
+    .offset(query.offset);
+  const hasMore = rows.length > limit;
+  const items = rows.slice(0, limit);
+  const [total] = await db.select({ n: count() }).from(notifications).where(where);
+
+  const url = new URL(c.req.url);
+  const page = (offset: number) => {
+    const next = new URL(url);
+    next.searchParams.set('limit', String(limit));
+    next.searchParams.set('offset', String(offset));
+    return next.toString();
+  };
+  const links = [
+    { rel: 'canonical', href: `${url.origin}${NOTIFICATIONS_PATH}` },
+    { rel: 'self', href: url.toString() },
+    ...(hasMore ? [{ rel: 'next', href: page(query.offset + limit) }] : []),
+    ...(query.offset > 0 ? [{ rel: 'prev', href: page(Math.max(0, query.offset - limit)) }] : []),
+  ];
+  return c.json({
+    items: items.map((row) => notificationView(row, url.origin)),
+    hasMore,
+    limit,
+    offset: query.offset,
+    count: items.length,
+    totalResults: total?.n ?? items.length,
+    links,
+  });
+});
+
+function checkedSendOn(text: string, now: number): number {
+  const parsed = parseSendOn(text);
+  const reason = parsed.ok ? sendOnWindowError(parsed.at, now) : parsed.reason;
+  if (!parsed.ok || reason) {
+    const why = reason ?? 'Invalid sendOn.';
+    throw badRequest(why, [{ title: why, 'o:errorCode': 'INVALID_FIELD', 'o:errorPath': '$.sendOn' }]);
+  }
+  return parsed.at;
+}
+
+const PLATFORM_PROVIDERS: Record<Platform, Provider[]> = {
+  IOS: ['APNS', 'SYNIVERSE'],
+  ANDROID: ['FCM', 'SYNIVERSE'],
+  WINDOWS: ['WNS', 'SYNIVERSE'],
+  WEB: ['FCM', 'APNS', 'SYNIVERSE'],
+};
+
+/** Refuses at POST time a payload over a targeted provider's limit (api-contract.md). */
+function checkPayloadSizes(request: StoredRequest): void {
+  const content: NotificationContent = request;
+  let targeted: readonly Provider[] = request.platform
+    ? PLATFORM_PROVIDERS[request.platform]
+    : PROVIDERS;
+  if (request.provider) targeted = targeted.filter((p) => p === request.provider);
+  for (const provider of targeted) {
+    const composed = composeFor(provider, content);
+    if (!composed.ok && composed.problem === 'too-large') {
+      throw badRequest(composed.reason, [], 'PAYLOAD_TOO_LARGE');
+    }
+  }
+}

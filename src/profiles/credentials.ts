@@ -1,0 +1,81 @@
+/**
+ * Notification profile credentials: stored sealed (AES-GCM, src/crypto/sealed.ts) in
+ * profiles.credentials, validated with zod whenever they are read back.
+ */
+import { eq } from 'drizzle-orm';
+import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import { z } from 'zod';
+import { sha256Hex } from '../crypto/encoding';
+import { seal, unseal } from '../crypto/sealed';
+import { profiles } from '../db/schema';
+import type { ProfileCredentials } from '../providers/types';
+
+export const ProfileCredentialsSchema = z.union([
+  z.object({
+    provider: z.literal('APNS'),
+    teamId: z.string().min(1),
+    keyId: z.string().min(1),
+    privateKeyPem: z.string().min(1),
+    bundleId: z.string().min(1),
+    environment: z.enum(['development', 'production']),
+  }),
+  z.object({
+    provider: z.literal('FCM'),
+    projectId: z.string().min(1),
+    clientEmail: z.string().min(1),
+    privateKeyId: z.string().optional(),
+    privateKeyPem: z.string().min(1),
+  }),
+  z.object({
+    provider: z.literal('WNS'),
+    flow: z.literal('classic'),
+    packageSid: z.string().min(1),
+    clientSecret: z.string().min(1),
+  }),
+  z.object({
+    provider: z.literal('WNS'),
+    flow: z.literal('entra'),
+    tenantId: z.string().min(1),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+  }),
+  z.object({
+    provider: z.literal('SYNIVERSE'),
+    appToken: z.string().min(1),
+    from: z.string().min(1),
+  }),
+]);
+
+/** The settings that may be shown: everything but private keys and secrets. */
+export function publicSettings(credentials: ProfileCredentials): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const [key, value] of Object.entries(credentials)) {
+    if (['privateKeyPem', 'clientSecret', 'appToken'].includes(key)) continue;
+    if (typeof value === 'string') shown[key] = value;
+  }
+  return shown;
+}
+
+/** Sealed credentials, public settings and a fingerprint, ready for a profiles row. */
+export async function sealCredentials(key: string, credentials: ProfileCredentials) {
+  const json = JSON.stringify(credentials);
+  return {
+    credentials: await seal(key, json),
+    settings: JSON.stringify(publicSettings(credentials)),
+    fingerprint: (await sha256Hex(json)).slice(0, 16),
+  };
+}
+
+export async function loadCredentials(
+  db: DrizzleD1Database,
+  key: string,
+  profileId: string,
+): Promise<ProfileCredentials | null> {
+  const [row] = await db
+    .select({ credentials: profiles.credentials })
+    .from(profiles)
+    .where(eq(profiles.id, profileId))
+    .limit(1);
+  if (!row) return null;
+  return ProfileCredentialsSchema.parse(JSON.parse(await unseal(key, row.credentials)));
+}
