@@ -72,6 +72,9 @@ function entraError(status: number, error: string, code: number, text: string): 
   );
 }
 
+const tenantNotFound = (tenant: string) =>
+  `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`;
+
 const fakeEntraJwt = (trust: WnsTrust, ttl: number): string => {
   const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = nowSeconds();
@@ -96,9 +99,7 @@ export function createWnsEntraToken(trust: WnsTrust, tokens: AccessTokens): Hand
       return entraError(400, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
     }
     if (tenant !== trust.tenantId) {
-      const text =
-        `Tenant '${tenant}' not found. ` + 'Check to make sure you have the correct tenant ID.';
-      return entraError(400, 'invalid_request', 90002, text);
+      return entraError(400, 'invalid_request', 90002, tenantNotFound(tenant));
     }
     const form = formBody(req);
     if (form.get('grant_type') !== 'client_credentials') {

@@ -1,6 +1,7 @@
 const NAME = '[A-Za-z_][\\w.:-]*';
 const ATTRIBUTE = `\\s+(${NAME})\\s*=\\s*(?:"([^"<]*)"|'([^'<]*)')`;
-const START_TAG = new RegExp(`<(${NAME})((?:${ATTRIBUTE})*)\\s*(/?)>`, 'y');
+const ANY_ATTRIBUTE = `\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*')`;
+const START_TAG = new RegExp(`<(${NAME})((?:${ANY_ATTRIBUTE})*)\\s*(/?)>`, 'y');
 const END_TAG = new RegExp(`</(${NAME})\\s*>`, 'y');
 const ATTRIBUTES = new RegExp(ATTRIBUTE, 'g');
 const ENTITY = /&(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);/g;

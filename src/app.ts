@@ -1,8 +1,8 @@
 /** The Hono app: routes and the one error mapping. */
 import { Hono } from 'hono';
 import { oauthRoutes } from './auth/oauth-routes';
-import { deviceRoutes } from './devices/routes';
 import { devRoutes } from './dev/routes';
+import { deviceRoutes } from './devices/routes';
 import { type AppEnv, ECID_HEADER, requestContext } from './http/context';
 import { ApiError, problemBody } from './http/problem';
 import { log } from './log';
@@ -35,6 +35,12 @@ app.onError((err, c) => {
     return c.json(body, err.status as 400, { ...err.headers, [ECID_HEADER]: ecid });
   }
   log.error('request.crashed', { ecid, path, error: err instanceof Error ? err.name : 'unknown' });
-  const body = problemBody(500, 'INTERNAL', 'The service could not complete the request.', ecid, path);
+  const body = problemBody(
+    500,
+    'INTERNAL',
+    'The service could not complete the request.',
+    ecid,
+    path,
+  );
   return c.json(body, 500, { [ECID_HEADER]: ecid });
 });

@@ -4,7 +4,13 @@ declare namespace Cloudflare {
     MIGRATIONS: import('cloudflare:test').D1Migration[];
     SANDBOX_URL: string;
     SANDBOX_CREDENTIALS: {
-      apns: { teamId: string; keyId: string; bundleId: string; privateKeyPem: string; publicKeyPem: string };
+      apns: {
+        teamId: string;
+        keyId: string;
+        bundleId: string;
+        privateKeyPem: string;
+        publicKeyPem: string;
+      };
       fcm: {
         projectId: string;
         clientEmail: string;

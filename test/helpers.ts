@@ -1,6 +1,8 @@
 /** Shared test helpers: demo seeding, API calls through the Worker, sandbox records. */
-import { drizzle } from 'drizzle-orm/d1';
+
 import { env, exports } from 'cloudflare:workers';
+import { drizzle } from 'drizzle-orm/d1';
+import { expect } from 'vitest';
 import { type DemoSeed, seedDemo } from '../src/dev/demo';
 
 export const ORIGIN = 'http://pushgate.test';
@@ -75,7 +77,10 @@ export type SandboxRecord = {
 };
 
 /** Sandbox records whose path or body contains `contains` (tests filter by their own tokens). */
-export async function sandboxRequests(contains: string, provider?: string): Promise<SandboxRecord[]> {
+export async function sandboxRequests(
+  contains: string,
+  provider?: string,
+): Promise<SandboxRecord[]> {
   const url = new URL(`${env.SANDBOX_URL}/__sandbox/requests`);
   url.searchParams.set('contains', contains);
   if (provider) url.searchParams.set('provider', provider);
@@ -92,3 +97,57 @@ export function hexToken(prefix = '', length = 64): string {
 
 export const DEVICES = '/mobile/platform/devices';
 export const NOTIFICATIONS = '/mobile/system/notifications/notifications';
+
+export type ProblemBody = {
+  type: string;
+  status: number;
+  title: string;
+  detail: string;
+  'o:ecid': string;
+  'o:errorCode': string;
+  'o:errorPath': string;
+  'o:errorDetails'?: { title: string; 'o:errorCode': string; 'o:errorPath': string }[];
+};
+
+const PROBLEM_KEYS = [
+  'type',
+  'status',
+  'title',
+  'detail',
+  'o:ecid',
+  'o:errorCode',
+  'o:errorPath',
+  'o:errorDetails',
+];
+
+/**
+ * Asserts `res` is the contract's error body (api-contract.md, Conventions) with `status`, the
+ * request `path` as `o:errorPath` and `o:ecid` equal to the X-ORACLE-DMS-ECID header; returns it.
+ */
+export async function expectProblem(res: Response, status: number, path: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('Content-Type')).toMatch(/^application\/json/);
+  const ecid = res.headers.get('X-ORACLE-DMS-ECID');
+  expect(ecid).toMatch(/\S/);
+  const body = (await res.json()) as ProblemBody;
+  expect(body).toMatchObject({
+    type: expect.stringMatching(/^https?:\/\/\S+$/),
+    status,
+    title: expect.stringMatching(/\S/),
+    detail: expect.stringMatching(/\S/),
+    'o:ecid': ecid,
+    'o:errorCode': expect.stringMatching(/^\S+$/),
+    'o:errorPath': path,
+  });
+  expect(PROBLEM_KEYS).toEqual(expect.arrayContaining(Object.keys(body)));
+  for (const detail of body['o:errorDetails'] ?? []) {
+    expect(Object.keys(detail).sort()).toEqual(['o:errorCode', 'o:errorPath', 'title']);
+    expect(detail['o:errorPath']).toMatch(/^\$/);
+  }
+  return body;
+}
+
+/** The JSON paths an error body's `o:errorDetails` names, sorted. */
+export function errorPaths(body: ProblemBody): string[] {
+  return (body['o:errorDetails'] ?? []).map((d) => d['o:errorPath']).sort();
+}

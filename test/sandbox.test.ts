@@ -349,8 +349,13 @@ describe('WNS', () => {
     expect(res.headers.get('ms-cv')).toBeTruthy();
   }
 
-  it('issues a login.live.com token that sends a toast', async () => {
-    await expectReceived(await send(unique(), await classicToken()));
+  it('issues a login.live.com token that sends a toast, a badge and raw bytes', async () => {
+    const accessToken = await classicToken();
+    await expectReceived(await send(unique(), accessToken));
+    const badge = { type: 'wns/badge', body: '<?xml version="1.0"?><badge value="5"/>' };
+    await expectReceived(await send(unique(), accessToken, badge));
+    const raw = { type: 'wns/raw', contentType: 'application/octet-stream', body: '{"n":1}' };
+    await expectReceived(await send(unique(), accessToken, raw));
   });
 
   it('issues an Entra token that sends a toast, and refuses a wrong secret', async () => {

@@ -42,7 +42,10 @@ function clientCredentials(
     const decoded = atob(header.slice(6).trim());
     const colon = decoded.indexOf(':');
     if (colon > 0) {
-      return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+      return [
+        decodeURIComponent(decoded.slice(0, colon)),
+        decodeURIComponent(decoded.slice(colon + 1)),
+      ];
     }
   }
   const { client_id: id, client_secret: secret } = form;

@@ -3,7 +3,14 @@
  * `npm run db:generate`). Times are epoch milliseconds; JSON columns hold validated shapes.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 export const backends = sqliteTable('backends', {
   id: text('id').primaryKey(),

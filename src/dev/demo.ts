@@ -17,7 +17,12 @@ import {
   teamMembers,
 } from '../db/schema';
 import { sealCredentials } from '../profiles/credentials';
-import { PLATFORMS, type Platform, type ProfileCredentials, type Provider } from '../providers/types';
+import {
+  PLATFORMS,
+  type Platform,
+  type ProfileCredentials,
+  type Provider,
+} from '../providers/types';
 
 export const DemoSeedSchema = z.object({
   backendId: z.string().min(1).default('7d0c5c36-3a2b-4c8e-9d7e-5e1f0a6b9c01'),
@@ -134,7 +139,10 @@ export async function seedDemo(db: DrizzleD1Database, credentialsKey: string, in
         versions: JSON.stringify([seed.version]),
         createdOn: now,
       })
-      .onConflictDoUpdate({ target: clients.id, set: { versions: JSON.stringify([seed.version]) } });
+      .onConflictDoUpdate({
+        target: clients.id,
+        set: { versions: JSON.stringify([seed.version]) },
+      });
   }
 
   const { apns, fcm, wns, syniverse } = seed.credentials;
@@ -148,7 +156,10 @@ export async function seedDemo(db: DrizzleD1Database, credentialsKey: string, in
       from: `sender_id:${syniverse.senderId}`,
     },
   };
-  for (const [provider, credentials] of Object.entries(byProvider) as [Provider, ProfileCredentials][]) {
+  for (const [provider, credentials] of Object.entries(byProvider) as [
+    Provider,
+    ProfileCredentials,
+  ][]) {
     const id = `profile-${provider.toLowerCase()}-${backendId}`;
     const sealed = await sealCredentials(credentialsKey, credentials);
     await db

@@ -9,14 +9,17 @@ import { type AppEnv, requireCaller } from '../http/context';
 import { badRequest, forbidden } from '../http/problem';
 import { formatTimestamp } from '../http/time';
 import { readBody } from '../http/validate';
-import { isAllowedChannelUri } from '../providers/wns';
 import type { Platform, Provider } from '../providers/types';
+import { isAllowedChannelUri } from '../providers/wns';
 import { DeregisterDeviceSchema, RegisterDeviceSchema } from './schemas';
 import { canonicalProvider, DEFAULT_PROVIDER, normaliseToken, providerMismatch } from './tokens';
 
 export const deviceRoutes = new Hono<AppEnv>();
 
-deviceRoutes.use('*', requireCaller(() => true, 'Not allowed.'));
+deviceRoutes.use(
+  '*',
+  requireCaller(() => true, 'Not allowed.'),
+);
 
 deviceRoutes.post('/register', async (c) => {
   const body = await readBody(c, RegisterDeviceSchema);
@@ -124,12 +127,21 @@ function checkedToken(provider: Provider, raw: string, channelOrigins: string): 
   return result.token;
 }
 
-async function findClient(db: DrizzleD1Database, backendId: string, appId: string, platform: Platform) {
+async function findClient(
+  db: DrizzleD1Database,
+  backendId: string,
+  appId: string,
+  platform: Platform,
+) {
   const [client] = await db
     .select()
     .from(clients)
     .where(
-      and(eq(clients.backendId, backendId), eq(clients.appId, appId), eq(clients.platform, platform)),
+      and(
+        eq(clients.backendId, backendId),
+        eq(clients.appId, appId),
+        eq(clients.platform, platform),
+      ),
     )
     .limit(1);
   if (!client) {

@@ -24,7 +24,8 @@ export function providerMismatch(provider: Provider, platform: Platform): string
     return 'APNS serves only the IOS and WEB platforms.';
   }
   if (provider === 'WNS' && platform !== 'WINDOWS') return 'WNS serves only the WINDOWS platform.';
-  if (provider === 'FCM' && platform === 'WINDOWS') return 'FCM does not serve the WINDOWS platform.';
+  if (provider === 'FCM' && platform === 'WINDOWS')
+    return 'FCM does not serve the WINDOWS platform.';
   return null;
 }
 
@@ -72,7 +73,10 @@ function normalisePhone(token: string): Normalised {
   let phone = token.replace(/[\s\-.()]/g, '');
   if (phone.startsWith('00')) phone = `+${phone.slice(2)}`;
   if (E164.test(phone)) return { ok: true, token: phone };
-  return { ok: false, reason: 'A SYNIVERSE token must be an E.164 phone number, e.g. +14155550123.' };
+  return {
+    ok: false,
+    reason: 'A SYNIVERSE token must be an E.164 phone number, e.g. +14155550123.',
+  };
 }
 
 /**

@@ -49,7 +49,11 @@ async function reportFailed(env: Env, delivery: DeliveryBatch): Promise<void> {
   await coordinator.reportBatch({
     notificationId: delivery.notificationId,
     batchId: delivery.batchId,
-    tallies: [...tallies].map(([platform, deviceCount]) => ({ platform, deviceCount, successCount: 0 })),
+    tallies: [...tallies].map(([platform, deviceCount]) => ({
+      platform,
+      deviceCount,
+      successCount: 0,
+    })),
     firstError: 'The delivery batch failed repeatedly inside the service.',
   });
 }

@@ -13,7 +13,16 @@ import { StoredRequestSchema } from '../notifications/schemas';
 import { composeFor } from '../payload/compose';
 import { PROVIDERS } from '../providers/types';
 import { readDevicePage } from './device-pages';
-import { addTally, doneKey, type Job, JobSchema, jobKey, newJob, platformCounts, totals } from './job';
+import {
+  addTally,
+  doneKey,
+  type Job,
+  JobSchema,
+  jobKey,
+  newJob,
+  platformCounts,
+  totals,
+} from './job';
 import { type BatchReport, BatchReportSchema, type DeliveryBatch } from './messages';
 import { planBatches } from './plan';
 import { finalStatus, warningThreshold } from './status';
@@ -146,7 +155,13 @@ export class BackendCoordinator extends DurableObject<Env> {
     const profiles = new Map(links.map((l) => [`${l.clientId}:${l.provider}`, l.profileId]));
 
     for (let page = 0; page < PAGES_PER_RUN && job.phase === 'resolving'; page++) {
-      const { devices, next } = await readDevicePage(db, row.backendId, request, job.cursor, PAGE_SIZE);
+      const { devices, next } = await readDevicePage(
+        db,
+        row.backendId,
+        request,
+        job.cursor,
+        PAGE_SIZE,
+      );
       const plan = planBatches(devices, {
         notificationId: job.notificationId,
         backendId: row.backendId,
@@ -231,6 +246,7 @@ export class BackendCoordinator extends DurableObject<Env> {
 
   async #forgetBatches(notificationId: number): Promise<void> {
     const keys = [...(await this.ctx.storage.list({ prefix: `done:${notificationId}:` })).keys()];
-    for (let i = 0; i < keys.length; i += 128) await this.ctx.storage.delete(keys.slice(i, i + 128));
+    for (let i = 0; i < keys.length; i += 128)
+      await this.ctx.storage.delete(keys.slice(i, i + 128));
   }
 }

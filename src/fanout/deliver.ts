@@ -11,8 +11,8 @@ import { log } from '../log';
 import { loadCredentials } from '../profiles/credentials';
 import { sendToDevice } from '../providers';
 import type { Outcome, Platform } from '../providers/types';
-import type { BatchReport, DeliveryBatch } from './messages';
 import { messageKey } from './message-key';
+import type { BatchReport, DeliveryBatch } from './messages';
 
 export const CONCURRENCY = 6;
 const DELETE_CHUNK = 90;

@@ -40,7 +40,12 @@ export function newJob(notificationId: number, dueAt: number, now: number): Job 
   };
 }
 
-export function addTally(job: Job, platform: (typeof PLATFORMS)[number], devices: number, ok: number) {
+export function addTally(
+  job: Job,
+  platform: (typeof PLATFORMS)[number],
+  devices: number,
+  ok: number,
+) {
   const tally = job.tallies[platform] ?? { deviceCount: 0, successCount: 0 };
   tally.deviceCount += devices;
   tally.successCount += ok;

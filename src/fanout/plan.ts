@@ -71,7 +71,10 @@ function slices(group: TargetDevice[]): TargetDevice[][] {
   let bytes = 0;
   for (const device of group) {
     const size = device.token.length * 3;
-    if (current.length === BATCH_DEVICES || (current.length > 0 && bytes + size > BATCH_TOKEN_BYTES)) {
+    if (
+      current.length === BATCH_DEVICES ||
+      (current.length > 0 && bytes + size > BATCH_TOKEN_BYTES)
+    ) {
       out.push(current);
       current = [];
       bytes = 0;

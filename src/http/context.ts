@@ -1,5 +1,5 @@
 /** Hono context shape shared by every route, plus the middlewares that fill it. */
-import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
+import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import type { Context, MiddlewareHandler } from 'hono';
 import { authenticate } from '../auth/authenticate';
 import { BACKEND_HEADER, type Caller } from '../auth/caller';

@@ -55,5 +55,9 @@ export async function readBody<T extends z.ZodType>(c: Context, schema: T, what 
 }
 
 function tooLarge() {
-  return new ApiError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  return new ApiError(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+  );
 }

@@ -10,7 +10,7 @@ import { badRequest, notFound } from '../http/problem';
 import { parseOrThrow, readBody } from '../http/validate';
 import { composeFor } from '../payload/compose';
 import type { NotificationContent } from '../payload/schemas';
-import { PROVIDERS, type Platform, type Provider } from '../providers/types';
+import { type Platform, PROVIDERS, type Provider } from '../providers/types';
 import { SendNotificationSchema, type StoredRequest } from './schemas';
 import { parseSendOn, sendOnWindowError } from './send-on';
 import { NOTIFICATIONS_PATH, notificationUrl, notificationView } from './view';
@@ -127,7 +127,9 @@ function checkedSendOn(text: string, now: number): number {
   const reason = parsed.ok ? sendOnWindowError(parsed.at, now) : parsed.reason;
   if (!parsed.ok || reason) {
     const why = reason ?? 'Invalid sendOn.';
-    throw badRequest(why, [{ title: why, 'o:errorCode': 'INVALID_FIELD', 'o:errorPath': '$.sendOn' }]);
+    throw badRequest(why, [
+      { title: why, 'o:errorCode': 'INVALID_FIELD', 'o:errorPath': '$.sendOn' },
+    ]);
   }
   return parsed.at;
 }

@@ -9,7 +9,9 @@ export const MAX_PAST_MS = 60_000;
 export const MAX_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
 /** Epoch ms of a valid `sendOn`, or a reason. */
-export function parseSendOn(text: string): { ok: true; at: number } | { ok: false; reason: string } {
+export function parseSendOn(
+  text: string,
+): { ok: true; at: number } | { ok: false; reason: string } {
   const m = SEND_ON.exec(text.trim());
   if (!m) {
     return {

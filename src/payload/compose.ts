@@ -73,7 +73,10 @@ function fromMessage(provider: Provider, message: string | undefined): ProviderP
     case 'APNS':
       return apns(object ?? { aps: { alert: message } });
     case 'FCM':
-      return { provider, message: object ? fcmMessage(object) : { notification: { body: message } } };
+      return {
+        provider,
+        message: object ? fcmMessage(object) : { notification: { body: message } },
+      };
     case 'WNS':
       return object
         ? { provider, wnsType: 'wns/raw', body: message }

@@ -22,7 +22,7 @@ export type SendContext = {
 
 /**
  * Sends one composed payload to one device token; never throws for provider answers (network
- * errors and timeouts become {kind:'retry'}). `messageKey` is a stable id of (notification, device).
+ * errors and timeouts become {kind:'retry'}). `messageKey`: stable id of (notification, device).
  */
 export async function sendToDevice(
   credentials: ProfileCredentials,

@@ -34,9 +34,11 @@ export function isAllowedChannelUri(uri: string, extraOrigins: string[]): boolea
   );
 }
 
+/** The origin of a configured value; undefined for unreadable ones and opaque ('null') ones. */
 function originOf(value: string): string | undefined {
   try {
-    return new URL(value.trim()).origin;
+    const { origin } = new URL(value.trim());
+    return origin === 'null' ? undefined : origin;
   } catch {
     return undefined;
   }

@@ -361,6 +361,10 @@ describe('isAllowedChannelUri', () => {
     expect(isAllowedChannelUri('http://127.0.0.1:8789/wns/?token=abc', origins)).toBe(false);
   });
 
+  it('refuses an opaque URI even when an extra origin is opaque too', () => {
+    expect(isAllowedChannelUri('data:text/plain,x', ['foo:bar'])).toBe(false);
+  });
+
   it.each([
     'http://db5p.notify.windows.com/?token=A',
     'https://db5p.notify.windows.com:8443/?token=A',
