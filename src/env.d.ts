@@ -1,4 +1,7 @@
-/** Worker secrets (wrangler secret put ...); the rest of Env is generated into worker-configuration.d.ts. */
+/**
+ * Worker secrets (`wrangler secret put ...`); the rest of Env is generated into
+ * worker-configuration.d.ts by `npm run types`.
+ */
 declare namespace Cloudflare {
   interface Env {
     /** Base64 of 32 random bytes: AES-GCM key for profile credentials at rest. */

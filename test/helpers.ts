@@ -151,3 +151,33 @@ export async function expectProblem(res: Response, status: number, path: string)
 export function errorPaths(body: ProblemBody): string[] {
   return (body['o:errorDetails'] ?? []).map((d) => d['o:errorPath']).sort();
 }
+
+type Registration = { platform: string; token: string; provider?: string; user?: string };
+
+/** Registers devices through the API as the demo Administrator; fails the test on non-201. */
+export async function register(demo: Demo, ...devices: Registration[]): Promise<void> {
+  for (const device of devices) {
+    const res = await asAdmin(demo, `${DEVICES}/register`, {
+      body: {
+        mobileClient: { id: 'com.example.shop', version: '1.0', platform: device.platform },
+        notificationToken: device.token,
+        ...(device.provider ? { notificationProvider: device.provider } : {}),
+        ...(device.user ? { user: device.user } : {}),
+      },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
+}
+
+/** Posts a notification as the demo Administrator and waits for its final status. */
+export async function sendAndWait(demo: Demo, body: unknown): Promise<Record<string, unknown>> {
+  const res = await asAdmin(demo, NOTIFICATIONS, { body });
+  expect(res.status, await res.clone().text()).toBe(201);
+  const { id } = (await res.json()) as { id: number };
+  return waitForFinal(demo, id);
+}
+
+/** `n` random decimal digits, e.g. for E.164 test numbers. */
+export function randomDigits(n: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String(b % 10)).join('');
+}

@@ -3,7 +3,7 @@
  * api-contract.md says. Successful Basic checks are remembered briefly per isolate, since
  * PBKDF2 is deliberately slow and apps call register often.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { sha256Hex } from '../crypto/encoding';
 import { verifyPassword } from '../crypto/password';
@@ -58,13 +58,17 @@ function splitScheme(header: string): [string, string] {
 }
 
 async function checkBasic(db: DrizzleD1Database, value: string, backendId: string) {
-  const [backend] = await db
+  const rows = await db
     .select({ id: backends.id, anonymousKey: backends.anonymousKey })
     .from(backends)
-    .where(eq(backends.id, backendId))
-    .limit(1);
+    .where(or(eq(backends.id, backendId), eq(backends.anonymousKey, value)))
+    .limit(2);
+  const backend = rows.find((row) => row.id === backendId);
   if (backend && backend.anonymousKey === value) {
     return { kind: 'anonymous', backendId } satisfies Caller;
+  }
+  if (rows.some((row) => row.anonymousKey === value)) {
+    throw forbidden('This anonymous key belongs to another backend.');
   }
 
   const [username, password] = decodeBasic(value);
@@ -91,6 +95,8 @@ async function checkBasic(db: DrizzleD1Database, value: string, backendId: strin
     .select()
     .from(mobileUsers)
     .where(eq(mobileUsers.username, username))
+    // The named backend's user first, so a same-named user elsewhere cannot shadow it.
+    .orderBy(desc(sql`${mobileUsers.backendId} = ${backendId}`))
     .limit(5);
   for (const user of users) {
     if (!(await verifyPassword(password, user.passwordHash))) continue;

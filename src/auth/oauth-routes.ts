@@ -39,12 +39,12 @@ function clientCredentials(
   form: Record<string, unknown>,
 ): [string, string] {
   if (header?.toLowerCase().startsWith('basic ')) {
-    const decoded = atob(header.slice(6).trim());
+    const decoded = decodeOr401(() => atob(header.slice(6).trim()));
     const colon = decoded.indexOf(':');
     if (colon > 0) {
       return [
-        decodeURIComponent(decoded.slice(0, colon)),
-        decodeURIComponent(decoded.slice(colon + 1)),
+        decodeOr401(() => decodeURIComponent(decoded.slice(0, colon))),
+        decodeOr401(() => decodeURIComponent(decoded.slice(colon + 1))),
       ];
     }
   }
@@ -53,4 +53,13 @@ function clientCredentials(
     throw unauthorized('Client credentials are required.');
   }
   return [id, secret];
+}
+
+/** Undecodable client credentials (bad base64 or %-escape) are bad credentials, not a crash. */
+function decodeOr401(decode: () => string): string {
+  try {
+    return decode();
+  } catch {
+    throw unauthorized('The client credentials are not validly encoded.');
+  }
 }

@@ -24,7 +24,8 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
-  return `pbkdf2-sha256$${ITERATIONS}$${toBase64(salt)}$${await derive(password, salt, ITERATIONS)}`;
+  const hash = await derive(password, salt, ITERATIONS);
+  return `pbkdf2-sha256$${ITERATIONS}$${toBase64(salt)}$${hash}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

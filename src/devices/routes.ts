@@ -6,7 +6,7 @@ import type { Caller } from '../auth/caller';
 import { splitList } from '../config';
 import { clients, devices } from '../db/schema';
 import { type AppEnv, requireCaller } from '../http/context';
-import { badRequest, forbidden } from '../http/problem';
+import { badRequest, type ErrorDetail, forbidden } from '../http/problem';
 import { formatTimestamp } from '../http/time';
 import { readBody } from '../http/validate';
 import type { Platform, Provider } from '../providers/types';
@@ -27,16 +27,16 @@ deviceRoutes.post('/register', async (c) => {
   const db = c.get('db');
   const { platform, version } = body.mobileClient;
 
-  const provider = resolveProvider(body.notificationProvider, platform);
-  const token = checkedToken(provider, body.notificationToken, c.env.WNS_CHANNEL_ORIGINS);
-  const client = await findClient(db, caller.backendId, body.mobileClient.id, platform);
-  const versions: string[] = JSON.parse(client.versions);
-  if (!versions.includes(version)) {
-    throw badRequest(
-      `Version ${version} is not registered for client ${body.mobileClient.id} (${platform}).`,
-      [field('Unknown client version.', '$.mobileClient.version')],
-    );
+  // Every bad field is reported in one 400 (api-contract.md, Conventions).
+  const problems: ErrorDetail[] = [];
+  const provider = resolveProvider(body.notificationProvider, platform, problems);
+  const token = checkedToken(provider, body.notificationToken, c.env.WNS_CHANNEL_ORIGINS, problems);
+  const client = await findClient(db, caller.backendId, body.mobileClient.id, platform, problems);
+  if (client && !(JSON.parse(client.versions) as string[]).includes(version)) {
+    const reason = `Version ${version} is not registered for client ${client.appId} (${platform}).`;
+    problems.push(field(reason, '$.mobileClient.version'));
   }
+  if (!client || token === null || problems.length > 0) throw invalid(problems);
   const user = deviceUser(caller, body.user);
 
   // One row per (backend, provider, token): a re-registration moves it to the new user/version.
@@ -87,8 +87,10 @@ deviceRoutes.post('/deregister', async (c) => {
   const db = c.get('db');
   const { platform } = body.mobileClient;
 
-  const provider = resolveProvider(body.notificationProvider, platform);
-  const client = await findClient(db, caller.backendId, body.mobileClient.id, platform);
+  const problems: ErrorDetail[] = [];
+  const provider = resolveProvider(body.notificationProvider, platform, problems);
+  const client = await findClient(db, caller.backendId, body.mobileClient.id, platform, problems);
+  if (!client || problems.length > 0) throw invalid(problems);
   const normalised = normaliseToken(provider, body.notificationToken);
   if (!normalised.ok) return c.json({ deregistered: false });
 
@@ -110,28 +112,49 @@ function field(title: string, path: string) {
   return { title, 'o:errorCode': 'INVALID_FIELD', 'o:errorPath': path };
 }
 
-function resolveProvider(given: string | undefined, platform: Platform): Provider {
+function invalid(problems: ErrorDetail[]) {
+  return badRequest(problems.map((p) => p.title).join(' '), problems);
+}
+
+/** The provider to store (default by platform, GCM as FCM); a bad pair is added to `problems`. */
+function resolveProvider(
+  given: string | undefined,
+  platform: Platform,
+  problems: ErrorDetail[],
+): Provider {
   const provider = given ? canonicalProvider(given) : DEFAULT_PROVIDER[platform];
   const mismatch = providerMismatch(provider, platform);
-  if (mismatch) throw badRequest(mismatch, [field(mismatch, '$.notificationProvider')]);
+  if (mismatch) problems.push(field(mismatch, '$.notificationProvider'));
   return provider;
 }
 
-function checkedToken(provider: Provider, raw: string, channelOrigins: string): string {
+/** The normalised token, or null with the reason added to `problems`. */
+function checkedToken(
+  provider: Provider,
+  raw: string,
+  channelOrigins: string,
+  problems: ErrorDetail[],
+): string | null {
   const result = normaliseToken(provider, raw);
-  if (!result.ok) throw badRequest(result.reason, [field(result.reason, '$.notificationToken')]);
+  if (!result.ok) {
+    problems.push(field(result.reason, '$.notificationToken'));
+    return null;
+  }
   if (provider === 'WNS' && !isAllowedChannelUri(result.token, splitList(channelOrigins))) {
     const reason = 'A WNS token must be an https channel URI on *.notify.windows.com.';
-    throw badRequest(reason, [field(reason, '$.notificationToken')]);
+    problems.push(field(reason, '$.notificationToken'));
+    return null;
   }
   return result.token;
 }
 
+/** The backend's client for (app id, platform), or null with the reason added to `problems`. */
 async function findClient(
   db: DrizzleD1Database,
   backendId: string,
   appId: string,
   platform: Platform,
+  problems: ErrorDetail[],
 ) {
   const [client] = await db
     .select()
@@ -146,7 +169,8 @@ async function findClient(
     .limit(1);
   if (!client) {
     const reason = `No ${platform} client with app id ${appId} is registered in this backend.`;
-    throw badRequest(reason, [field('Unknown client.', '$.mobileClient.id')]);
+    problems.push(field(reason, '$.mobileClient.id'));
+    return null;
   }
   return client;
 }

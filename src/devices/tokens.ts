@@ -33,7 +33,7 @@ export type Normalised = { ok: true; token: string } | { ok: false; reason: stri
 
 const HEX = /^[0-9a-f]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is exactly "no control characters"
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is "no control characters"
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 

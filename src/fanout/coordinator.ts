@@ -10,8 +10,8 @@ import { drizzle } from 'drizzle-orm/d1';
 import { backends, clientProfiles, clients, notifications } from '../db/schema';
 import { log } from '../log';
 import { StoredRequestSchema } from '../notifications/schemas';
-import { composeFor } from '../payload/compose';
-import { PROVIDERS } from '../providers/types';
+import { type Composed, composeFor } from '../payload/compose';
+import { PROVIDERS, type Provider } from '../providers/types';
 import { readDevicePage } from './device-pages';
 import {
   addTally,
@@ -142,7 +142,9 @@ export class BackendCoordinator extends DurableObject<Env> {
       return;
     }
     const request = StoredRequestSchema.parse(JSON.parse(row.request));
-    const payloads = Object.fromEntries(PROVIDERS.map((p) => [p, composeFor(p, request)]));
+    const payloads = Object.fromEntries(
+      PROVIDERS.map((p) => [p, composeFor(p, request)]),
+    ) as Record<Provider, Composed>;
     const links = await db
       .select({
         clientId: clientProfiles.clientId,
@@ -166,7 +168,7 @@ export class BackendCoordinator extends DurableObject<Env> {
         notificationId: job.notificationId,
         backendId: row.backendId,
         firstBatchId: job.batchesEnqueued,
-        payloads: payloads as Parameters<typeof planBatches>[1]['payloads'],
+        payloads,
         profiles,
       });
       await this.#enqueue(plan.batches);

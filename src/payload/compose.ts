@@ -16,11 +16,12 @@ export function composeFor(provider: Provider, content: NotificationContent): Co
   const composed = payload ?? fromMessage(provider, content.message);
   if (!composed) return { ok: false, problem: 'empty', reason: `Nothing to send for ${provider}.` };
   const bytes = wireBytes(composed);
-  if (bytes > PAYLOAD_LIMITS[provider]) {
+  const limit = PAYLOAD_LIMITS[provider];
+  if (bytes > limit) {
     return {
       ok: false,
       problem: 'too-large',
-      reason: `The ${provider} payload is ${bytes} bytes; the limit is ${PAYLOAD_LIMITS[provider]}.`,
+      reason: `The ${provider} payload is ${bytes} bytes; the limit is ${limit}.`,
     };
   }
   return { ok: true, payload: composed };
@@ -140,7 +141,8 @@ function toastXml(texts: (string | undefined)[], sound?: string): string {
   const lines = texts.filter((t): t is string => t !== undefined);
   const text = lines.map((t) => `<text>${escapeXml(t)}</text>`).join('');
   const audio = sound ? `<audio src="ms-appx:///${escapeXml(sound)}"/>` : '';
-  return `<toast><visual><binding template="ToastGeneric">${text}</binding></visual>${audio}</toast>`;
+  const visual = `<visual><binding template="ToastGeneric">${text}</binding></visual>`;
+  return `<toast>${visual}${audio}</toast>`;
 }
 
 function wnsTypeOf(xml: string): 'wns/toast' | 'wns/tile' | 'wns/badge' {
