@@ -38,8 +38,9 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly details: ErrorDetail[] = [],
     readonly headers: Record<string, string> = {},
+    cause?: unknown,
   ) {
-    super(detail);
+    super(detail, { cause });
   }
 }
 

@@ -6,7 +6,7 @@ import { isTrusted } from '../auth/caller';
 import { notifications } from '../db/schema';
 import { canonicalProvider } from '../devices/tokens';
 import { type AppEnv, requireCaller } from '../http/context';
-import { badRequest, notFound } from '../http/problem';
+import { ApiError, badRequest, notFound } from '../http/problem';
 import { parseOrThrow, readBody } from '../http/validate';
 import { composeFor } from '../payload/compose';
 import type { NotificationContent } from '../payload/schemas';
@@ -27,12 +27,12 @@ notificationRoutes.post('/', async (c) => {
   const { backendId } = c.get('caller');
   const now = Date.now();
 
-  const sendOn = body.sendOn === undefined ? null : checkedSendOn(body.sendOn, now);
+  const { sendOn: sendOnText, provider, ...fields } = body;
+  const sendOn = sendOnText === undefined ? null : checkedSendOn(sendOnText, now);
   const request: StoredRequest = {
-    ...body,
-    provider: body.provider ? canonicalProvider(body.provider) : undefined,
+    ...fields,
+    ...(provider ? { provider: canonicalProvider(provider) } : {}),
   };
-  delete (request as { sendOn?: string }).sendOn;
   checkPayloadSizes(request);
 
   const scheduled = sendOn !== null && sendOn > now;
@@ -52,7 +52,23 @@ notificationRoutes.post('/', async (c) => {
 
   // The backend's coordinator owns the send from here (fan-out, counts, final status).
   const coordinator = c.env.COORDINATOR.get(c.env.COORDINATOR.idFromName(backendId));
-  await coordinator.submit(row.id, scheduled ? (sendOn ?? now) : now);
+  try {
+    await coordinator.submit(row.id, scheduled ? (sendOn ?? now) : now);
+  } catch (error) {
+    await c
+      .get('db')
+      .update(notifications)
+      .set({ status: 'Error', errorMessage: 'The send could not be started.', processedOn: now })
+      .where(eq(notifications.id, row.id));
+    throw new ApiError(
+      503,
+      'UNAVAILABLE',
+      'The send could not be started; try again.',
+      [],
+      {},
+      error,
+    );
+  }
 
   const origin = new URL(c.req.url).origin;
   c.header('Location', notificationUrl(origin, row.id));
