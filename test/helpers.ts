@@ -126,7 +126,7 @@ const PROBLEM_KEYS = [
  */
 export async function expectProblem(res: Response, status: number, path: string) {
   expect(res.status).toBe(status);
-  expect(res.headers.get('Content-Type')).toMatch(/^application\/json/);
+  expect(res.headers.get('Content-Type')).toBe('application/json; charset=UTF-8');
   const ecid = res.headers.get('X-ORACLE-DMS-ECID');
   expect(ecid).toMatch(/\S/);
   const body = (await res.json()) as ProblemBody;

@@ -20,6 +20,9 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('db', drizzle(c.env.DB));
   await next();
   c.header(ECID_HEADER, ecid);
+  if (c.res.headers.get('Content-Type') === 'application/json') {
+    c.header('Content-Type', 'application/json; charset=UTF-8');
+  }
 };
 
 /** Authenticates the caller and lets through only those `allowed` accepts (else 403). */

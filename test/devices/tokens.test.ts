@@ -25,7 +25,12 @@ describe('normaliseToken', () => {
     ['keeps the case of an FCM token', 'FCM', 'dXyZ:APA91bH-k_Q', 'dXyZ:APA91bH-k_Q'],
     ['trims an FCM token', 'FCM', '\t dXyZ:APA91b \r\n', 'dXyZ:APA91b'],
     ['keeps a WNS channel URI as given', 'WNS', WNS_URI, WNS_URI],
-    ['rewrites a formatted phone number as E.164', 'SYNIVERSE', '+1 (415) 555-0123', '+14155550123'],
+    [
+      'rewrites a formatted phone number as E.164',
+      'SYNIVERSE',
+      '+1 (415) 555-0123',
+      '+14155550123',
+    ],
     ['reads a 00 prefix as +', 'SYNIVERSE', '0044 20 7946 0958', '+442079460958'],
     ['drops dots from a phone number', 'SYNIVERSE', '+1.415.555.0123', '+14155550123'],
     ['accepts the shortest E.164 number', 'SYNIVERSE', '+1234567', '+1234567'],
@@ -134,12 +139,12 @@ describe('provider names', () => {
   });
 
   it.each([
-    ['GCM', 'FCM'],
+    ['FCM', 'GCM'],
     ['FCM', 'FCM'],
     ['APNS', 'APNS'],
     ['WNS', 'WNS'],
     ['SYNIVERSE', 'SYNIVERSE'],
-  ])('stores %s as %s', (given, stored) => {
+  ])('stores %s when %s is given', (stored, given) => {
     expect(canonicalProvider(given)).toBe(stored);
   });
 });

@@ -22,6 +22,7 @@ describe('sending to everyone', () => {
       },
     });
     expect(reg.status).toBe(201);
+    expect(reg.headers.get('Content-Type')).toBe('application/json; charset=UTF-8');
 
     const post = await asAdmin(demo, NOTIFICATIONS, {
       body: { message: 'Hi! Our storewide sale is tomorrow.' },
