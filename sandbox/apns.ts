@@ -1,4 +1,4 @@
-import type { SandboxCredentials } from './credentials.ts';
+import type { ApnsKey, ApnsKeyring } from './apns-keys.ts';
 import {
   type Handler,
   isObject,
@@ -9,8 +9,6 @@ import {
 } from './http.ts';
 import { LOWERCASE_UUID, uuid } from './ids.ts';
 import { decodeJwt, verifyEs256 } from './jwt.ts';
-
-type ApnsTrust = SandboxCredentials['apns'];
 
 /** Topic suffix per `apns-push-type` (providers.md §1.2); mdm topics are not checked. */
 const TOPIC_SUFFIX: Record<string, string> = {
@@ -34,8 +32,14 @@ const MAX_CLOCK_SKEW_SECONDS = 300;
 type Rejection = { status: number; reason: string };
 const reject = (status: number, reason: string): Rejection => ({ status, reason });
 
-/** Provider-token check (§1.4): ES256 in P1363 form, trusted kid/iss, integer iat ≤ 1 h old. */
-function checkProviderToken(authorization: string | undefined, trust: ApnsTrust) {
+/**
+ * Provider-token check (§1.4): ES256 in P1363 form, trusted kid/iss, integer iat ≤ 1 h old, and
+ * no new token within 20 minutes of the key's previous one. Answers the key on success.
+ */
+function checkProviderToken(
+  authorization: string | undefined,
+  keys: ApnsKeyring,
+): Rejection | ApnsKey {
   const match = /^bearer +(.*)$/i.exec(authorization ?? '');
   if (!authorization || (match && match[1]?.trim() === '')) {
     return reject(403, 'MissingProviderToken');
@@ -44,19 +48,23 @@ function checkProviderToken(authorization: string | undefined, trust: ApnsTrust)
   if (!jwt) return reject(403, 'InvalidProviderToken');
   const { alg, kid } = jwt.header;
   const { iss, iat } = jwt.claims;
-  const trusted = alg === 'ES256' && kid === trust.keyId && iss === trust.teamId;
+  const key = keys.get(typeof kid === 'string' ? kid : undefined);
+  const trusted = alg === 'ES256' && key !== undefined && iss === key.teamId;
   if (!trusted || typeof iat !== 'number' || !Number.isInteger(iat)) {
     return reject(403, 'InvalidProviderToken');
   }
-  if (!verifyEs256(jwt, trust.publicKeyPem)) return reject(403, 'InvalidProviderToken');
+  if (!verifyEs256(jwt, key.publicKeyPem)) return reject(403, 'InvalidProviderToken');
   const now = nowSeconds();
   if (iat > now + MAX_CLOCK_SKEW_SECONDS) return reject(403, 'InvalidProviderToken');
   if (iat < now - MAX_TOKEN_AGE_SECONDS) return reject(403, 'ExpiredProviderToken');
-  return undefined;
+  if (!keys.use(key, match?.[1]?.trim() ?? '', iat)) {
+    return reject(429, 'TooManyProviderTokenUpdates');
+  }
+  return key;
 }
 
 /** Header checks in the order of §1.2. */
-function checkHeaders(headers: Record<string, string>, trust: ApnsTrust) {
+function checkHeaders(headers: Record<string, string>, trust: ApnsKey) {
   const topic = headers['apns-topic'];
   if (!topic) return reject(400, 'MissingTopic');
   const suffixes = Object.values(TOPIC_SUFFIX);
@@ -114,16 +122,17 @@ function safeDecode(segment: string): string | undefined {
   }
 }
 
-function check(req: SandboxRequest, env: string, trust: ApnsTrust): Rejection | undefined {
+function check(req: SandboxRequest, env: string, keys: ApnsKeyring): Rejection | undefined {
   if (req.method !== 'POST') return reject(405, 'MethodNotAllowed');
   const match = /^\/3\/device(?:\/([^/]*))?$/.exec(req.url.pathname.slice(`/apns/${env}`.length));
   if (!match) return reject(404, 'BadPath');
   const token = safeDecode(match[1] ?? '');
   if (token === '') return reject(400, 'MissingDeviceToken');
   if (req.repeatedHeaders.length > 0) return reject(400, 'DuplicateHeaders');
+  const key = checkProviderToken(req.headers.authorization, keys);
+  if ('reason' in key) return key;
   return (
-    checkProviderToken(req.headers.authorization, trust) ??
-    checkHeaders(req.headers, trust) ??
+    checkHeaders(req.headers, key) ??
     checkBody(req.body, req.headers) ??
     (token && TOKEN_FORMAT.test(token) ? undefined : reject(400, 'BadDeviceToken')) ??
     fault(token ?? '')
@@ -131,13 +140,13 @@ function check(req: SandboxRequest, env: string, trust: ApnsTrust): Rejection | 
 }
 
 /** APNs `POST /apns/{development|production}/3/device/<token>` over HTTP/1.1 (§1). */
-export function createApns(trust: ApnsTrust): Handler {
+export function createApns(keys: ApnsKeyring): Handler {
   return (req): SandboxResponse => {
     const env = /^\/apns\/(development|production)(?:\/|$)/.exec(req.url.pathname)?.[1];
     if (!env) return json(404, { reason: 'BadPath' }, { 'apns-id': uuid() });
     const given = req.headers['apns-id'];
     const apnsId = given && LOWERCASE_UUID.test(given) ? given : uuid();
-    const rejection = check(req, env, trust);
+    const rejection = check(req, env, keys);
     if (rejection) {
       const { status, reason } = rejection;
       const body = status === 410 ? { reason, timestamp: Date.now() } : { reason };

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessTokens } from './access-tokens.ts';
+import { deviceTokenOf, type ProgrammedAnswer, ProgrammedAnswers } from './answers.ts';
 import { createApns } from './apns.ts';
+import { type ApnsKey, ApnsKeyring } from './apns-keys.ts';
 import type { SandboxCredentials } from './credentials.ts';
 import { createFcm } from './fcm.ts';
 import { createGoogleOAuth } from './google-oauth.ts';
@@ -19,22 +21,36 @@ import { createWnsClassicToken, createWnsEntraToken } from './wns-auth.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-type Route = { provider: Provider; matches: (pathname: string) => boolean; handle: Handler };
+type Route = {
+  provider: Provider;
+  matches: (pathname: string) => boolean;
+  handle: Handler;
+  /** Device sends (not token endpoints) may answer with a programmed answer. */
+  send?: boolean;
+};
+
+/** State the sandbox's own endpoints change at run time. */
+type Knobs = { apnsKeys: ApnsKeyring; answers: ProgrammedAnswers; recorder: Recorder };
 
 const prefix = (value: string) => (pathname: string) =>
   pathname === value || pathname.startsWith(`${value}/`);
 
-function createRoutes(trust: SandboxCredentials, baseUrl: () => string): Route[] {
+function createRoutes(trust: SandboxCredentials, knobs: Knobs, baseUrl: () => string): Route[] {
   const googleTokens = new AccessTokens();
   const wnsTokens = new AccessTokens();
   return [
-    { provider: 'APNS', matches: prefix('/apns'), handle: createApns(trust.apns) },
+    { provider: 'APNS', matches: prefix('/apns'), handle: createApns(knobs.apnsKeys), send: true },
     {
       provider: 'FCM',
       matches: prefix('/google/token'),
       handle: createGoogleOAuth(trust.fcm, googleTokens, baseUrl),
     },
-    { provider: 'FCM', matches: prefix('/fcm'), handle: createFcm(trust.fcm, googleTokens) },
+    {
+      provider: 'FCM',
+      matches: prefix('/fcm'),
+      handle: createFcm(trust.fcm, googleTokens),
+      send: true,
+    },
     {
       provider: 'WNS',
       matches: (pathname) => pathname === '/wns/accesstoken.srf',
@@ -49,11 +65,13 @@ function createRoutes(trust: SandboxCredentials, baseUrl: () => string): Route[]
       provider: 'WNS',
       matches: (pathname) => pathname === '/wns' || pathname === '/wns/',
       handle: createWnsSend(wnsTokens),
+      send: true,
     },
     {
       provider: 'SYNIVERSE',
       matches: prefix('/syniverse'),
       handle: createSyniverse(trust.syniverse),
+      send: true,
     },
   ];
 }
@@ -88,8 +106,31 @@ function send(res: ServerResponse, response: SandboxResponse): void {
   res.end(body);
 }
 
-function sandboxAdmin(req: IncomingMessage, url: URL, recorder: Recorder): SandboxResponse {
+function sandboxAdmin(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer | undefined,
+  { recorder, apnsKeys, answers }: Knobs,
+): SandboxResponse {
   if (url.pathname === '/__sandbox/health') return json(200, { ok: true });
+  if (req.method === 'POST' && url.pathname === '/__sandbox/trust/apns') {
+    const key = parseJson(body) as ApnsKey | undefined;
+    if (!key?.teamId || !key.keyId || !key.bundleId || !key.publicKeyPem) {
+      return json(400, { error: 'teamId, keyId, bundleId and publicKeyPem are required' });
+    }
+    apnsKeys.add(key);
+    return { status: 204 };
+  }
+  if (req.method === 'POST' && url.pathname === '/__sandbox/answers') {
+    const program = parseJson(body) as
+      | { provider?: Provider; token?: string; answers?: ProgrammedAnswer[] }
+      | undefined;
+    if (!program?.provider || !program.token || !Array.isArray(program.answers)) {
+      return json(400, { error: 'provider, token and answers[] are required' });
+    }
+    answers.add(program.provider, program.token, program.answers);
+    return { status: 204 };
+  }
   if (url.pathname !== '/__sandbox/requests') return json(404, { error: 'not found' });
   if (req.method === 'DELETE') {
     recorder.clear();
@@ -103,18 +144,26 @@ function sandboxAdmin(req: IncomingMessage, url: URL, recorder: Recorder): Sandb
   return json(200, recorder.list(filter));
 }
 
+function parseJson(body: Buffer | undefined): unknown {
+  try {
+    return JSON.parse(body?.toString('utf8') ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   routes: Route[],
-  recorder: Recorder,
+  knobs: Knobs,
 ): Promise<void> {
+  const { recorder } = knobs;
   const path = req.url ?? '/';
   const url = new URL(path, 'http://sandbox.invalid');
   const method = req.method ?? 'GET';
   if (url.pathname.startsWith('/__sandbox/')) {
-    await readBody(req);
-    return send(res, sandboxAdmin(req, url, recorder));
+    return send(res, sandboxAdmin(req, url, await readBody(req), knobs));
   }
   const route = routes.find((candidate) => candidate.matches(url.pathname));
   const record = route && recorder.arrive(route.provider, method, path);
@@ -123,7 +172,14 @@ async function handle(
   let response: SandboxResponse;
   if (!route) response = json(404, { error: 'not found', path });
   else if (!body) response = json(413, { error: 'request body over the sandbox limit' });
-  else response = route.handle({ method, path, url, headers, repeatedHeaders, body });
+  else {
+    const request = { method, path, url, headers, repeatedHeaders, body };
+    response = route.handle(request);
+    if (route.send && response.status < 300) {
+      response =
+        knobs.answers.take(route.provider, deviceTokenOf(route.provider, request)) ?? response;
+    }
+  }
   if (record) {
     record.headers = headers;
     record.body = body?.toString('utf8') ?? '';
@@ -145,10 +201,14 @@ export async function startSandbox(opts: {
 }): Promise<{ url: string; close(): Promise<void> }> {
   const host = opts.host ?? '127.0.0.1';
   let url = '';
-  const routes = createRoutes(opts.trust, () => url);
-  const recorder = new Recorder();
+  const knobs: Knobs = {
+    apnsKeys: new ApnsKeyring(opts.trust.apns),
+    answers: new ProgrammedAnswers(),
+    recorder: new Recorder(),
+  };
+  const routes = createRoutes(opts.trust, knobs, () => url);
   const server = createServer((req, res) => {
-    handle(req, res, routes, recorder).catch((error: unknown) => {
+    handle(req, res, routes, knobs).catch((error: unknown) => {
       console.error('sandbox: request failed:', error instanceof Error ? error.message : error);
       if (!res.headersSent) send(res, json(500, { error: 'sandbox internal error' }));
       else res.destroy();

@@ -9,13 +9,71 @@ export const ORIGIN = 'http://pushgate.test';
 
 export type Demo = Awaited<ReturnType<typeof seedDemo>>;
 
-/** Seeds a demo backend trusted by the sandbox providers (defaults: the `npm start` demo). */
+/**
+ * Seeds a demo backend trusted by the sandbox providers (defaults: the `npm start` demo). Each
+ * call gets its own APNs key: the sandbox, like APNs, refuses a key's token changing within 20
+ * minutes, and every test file has its own Durable Objects and so its own provider token.
+ */
 export async function seed(overrides: Partial<DemoSeed> = {}): Promise<Demo> {
-  const { apns, fcm, wns, syniverse } = env.SANDBOX_CREDENTIALS;
+  const { fcm, wns, syniverse } = env.SANDBOX_CREDENTIALS;
+  const apns = await freshApnsKey();
   return seedDemo(drizzle(env.DB), env.CREDENTIALS_KEY, {
     credentials: { apns, fcm, wns, syniverse },
     ...overrides,
   });
+}
+
+function pem(label: string, der: ArrayBuffer): string {
+  const base64 = btoa(String.fromCharCode(...new Uint8Array(der)));
+  const lines = base64.match(/.{1,64}/g)?.join('\n') ?? '';
+  return `-----BEGIN ${label}-----\n${lines}\n-----END ${label}-----\n`;
+}
+
+function randomId(length = 10): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (b) => alphabet[b % 36]).join(
+    '',
+  );
+}
+
+/** A new APNs signing key (like a .p8 from Apple) that the sandbox APNs now trusts. */
+export async function freshApnsKey(bundleId = 'com.example.shop') {
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const key = {
+    teamId: randomId(),
+    keyId: randomId(),
+    bundleId,
+    privateKeyPem: pem(
+      'PRIVATE KEY',
+      (await crypto.subtle.exportKey('pkcs8', pair.privateKey)) as ArrayBuffer,
+    ),
+    publicKeyPem: pem(
+      'PUBLIC KEY',
+      (await crypto.subtle.exportKey('spki', pair.publicKey)) as ArrayBuffer,
+    ),
+  };
+  const res = await fetch(`${env.SANDBOX_URL}/__sandbox/trust/apns`, {
+    method: 'POST',
+    body: JSON.stringify(key),
+  });
+  if (res.status !== 204) throw new Error(`sandbox refused the APNs key: ${res.status}`);
+  return key;
+}
+
+/** Makes the sandbox answer the next sends to `token` with `answers`, one each, in order. */
+export async function programAnswers(
+  provider: string,
+  token: string,
+  answers: { status: number; headers?: Record<string, string>; body?: unknown }[],
+): Promise<void> {
+  const res = await fetch(`${env.SANDBOX_URL}/__sandbox/answers`, {
+    method: 'POST',
+    body: JSON.stringify({ provider, token, answers }),
+  });
+  if (res.status !== 204) throw new Error(`sandbox refused the answers: ${res.status}`);
 }
 
 export function basic(username: string, password: string): string {

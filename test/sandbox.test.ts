@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { base64url, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { freshApnsKey, programAnswers } from './helpers';
 
 const sandbox = env.SANDBOX_URL;
 const trust = env.SANDBOX_CREDENTIALS;
@@ -38,12 +39,22 @@ function p1363ToDer(signature: Uint8Array): Uint8Array {
 }
 
 describe('APNs', () => {
-  const apnsKey = importPKCS8(trust.apns.privateKeyPem, 'ES256');
+  // A key of this file's own: the sandbox refuses a key's token changing within 20 minutes.
+  const keyPromise = freshApnsKey();
+  let reused: Promise<string> | undefined;
 
-  async function providerToken(opts: { key?: CryptoKey; iat?: number } = {}): Promise<string> {
-    return new SignJWT({ iss: trust.apns.teamId, iat: opts.iat ?? now() })
-      .setProtectedHeader({ alg: 'ES256', kid: trust.apns.keyId })
-      .sign(opts.key ?? (await apnsKey));
+  async function mint(opts: { key?: CryptoKey; iat?: number; kid?: string } = {}) {
+    const key = await keyPromise;
+    return new SignJWT({ iss: key.teamId, iat: opts.iat ?? now() })
+      .setProtectedHeader({ alg: 'ES256', kid: opts.kid ?? key.keyId })
+      .sign(opts.key ?? (await importPKCS8(key.privateKeyPem, 'ES256')));
+  }
+
+  /** The file's one provider token, or a special one for the checks that refuse it. */
+  function providerToken(opts: { key?: CryptoKey; iat?: number } = {}): Promise<string> {
+    if (opts.key || opts.iat) return mint(opts);
+    reused ??= mint();
+    return reused;
   }
 
   function push(
@@ -55,7 +66,7 @@ describe('APNs', () => {
       method: 'POST',
       headers: {
         authorization: `bearer ${jwt}`,
-        'apns-topic': trust.apns.bundleId,
+        'apns-topic': 'com.example.shop',
         'apns-push-type': 'alert',
         'apns-priority': '10',
         ...opts.headers,
@@ -167,6 +178,37 @@ describe('APNs', () => {
     const res = await push(`fa11${unique()}`, await providerToken());
     expect(res.status).toBe(503);
     expect(await reason(res)).toBe('ServiceUnavailable');
+  });
+
+  it('answers TooManyProviderTokenUpdates when a key changes token within 20 minutes', async () => {
+    const key = await freshApnsKey();
+    const signing = await importPKCS8(key.privateKeyPem, 'ES256');
+    const jwt = (iat: number) =>
+      new SignJWT({ iss: key.teamId, iat })
+        .setProtectedHeader({ alg: 'ES256', kid: key.keyId })
+        .sign(signing);
+    const first = await jwt(now() - 25 * 60);
+    expect((await push(unique(), first)).status).toBe(200);
+    expect((await push(unique(), first)).status).toBe(200);
+    const refreshed = await jwt(now());
+    expect((await push(unique(), refreshed)).status).toBe(200);
+    const tooSoon = await jwt(now() - 1);
+    const res = await push(unique(), tooSoon);
+    expect(res.status).toBe(429);
+    expect(await reason(res)).toBe('TooManyProviderTokenUpdates');
+  });
+
+  it('answers programmed answers in order, after the auth checks, then normally', async () => {
+    const token = unique();
+    await programAnswers('APNS', token, [
+      { status: 429, body: { reason: 'TooManyRequests' } },
+      { status: 500, body: { reason: 'InternalServerError' } },
+    ]);
+    const forged = await push(token, await mint({ kid: 'NOSUCHKEY0' }));
+    expect(forged.status).toBe(403);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await push(token, await providerToken())).status);
+    expect(statuses).toEqual([429, 500, 200]);
   });
 });
 

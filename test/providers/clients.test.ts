@@ -1,9 +1,9 @@
 /** sendToDevice end to end against the sandbox providers (sandbox/), one provider per block. */
 import { env } from 'cloudflare:workers';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type SendContext, sendToDevice } from '../../src/providers/index';
-import type { ProviderPayload } from '../../src/providers/types';
-import { hexToken, sandboxRequests } from '../helpers';
+import type { ApnsCredentials, ProviderPayload } from '../../src/providers/types';
+import { freshApnsKey, hexToken, sandboxRequests } from '../helpers';
 
 const url = env.SANDBOX_URL;
 const trust = env.SANDBOX_CREDENTIALS;
@@ -32,11 +32,19 @@ async function otherPkcs8Pem(
 }
 
 describe('sendToDevice with APNs', () => {
-  const credentials = {
-    provider: 'APNS' as const,
-    ...trust.apns,
-    environment: 'development' as const,
-  };
+  // A key of this file's own: the sandbox refuses a key's token changing within 20 minutes.
+  let credentials: ApnsCredentials;
+  beforeAll(async () => {
+    const { teamId, keyId, bundleId, privateKeyPem } = await freshApnsKey();
+    credentials = {
+      provider: 'APNS',
+      teamId,
+      keyId,
+      bundleId,
+      privateKeyPem,
+      environment: 'development',
+    };
+  });
   const payload: ProviderPayload = {
     provider: 'APNS',
     body: '{"aps":{"alert":{"title":"Hi","body":"There"}}}',
