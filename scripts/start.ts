@@ -8,6 +8,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { generateSandboxCredentials, type SandboxCredentials } from '../sandbox/credentials.ts';
 import { startSandbox } from '../sandbox/server.ts';
 
@@ -77,7 +78,24 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`the service did not answer on ${url} within 60 s`);
 }
 
+/** Fails early, with the variable to change, when a port is taken by another program. */
+async function ensureFree(port: number, variable: string): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, HOST, () => probe.close(() => resolve(true)));
+  });
+  if (!free) {
+    throw new Error(
+      `${HOST}:${port} is already in use (another npm start?). Stop it, or choose another ` +
+        `port with ${variable}=<port> npm start.`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  await ensureFree(PORT, 'PORT');
+  await ensureFree(SANDBOX_PORT, 'SANDBOX_PORT');
   await mkdir(LOCAL, { recursive: true });
   const credentials = await keep<SandboxCredentials>(
     'sandbox-credentials.json',
@@ -119,8 +137,14 @@ async function main(): Promise<void> {
     await sandbox.close();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void stop(0));
+  }
+  // npm does not pass every signal on: stop too when the parent process is gone.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 1000).unref();
   worker.on('exit', (code) => {
     if (!stopping) {
       console.error(`wrangler dev exited (${code}); stopping.`);
@@ -160,4 +184,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -3,6 +3,7 @@ import { app } from './app';
 import { handleDeliveries } from './fanout/consumer';
 
 export { BackendCoordinator } from './fanout/coordinator';
+export { ApnsTokenKeeper } from './providers/apns-token-keeper';
 
 export default {
   fetch: app.fetch,

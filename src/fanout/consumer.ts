@@ -1,7 +1,8 @@
-/** The DELIVERIES queue handler: each message is parsed, delivered and reported, then acked. */
+/** The DELIVERIES queue handler: each message is parsed, delivered, then acked one by one. */
 import { log } from '../log';
+import type { PLATFORMS } from '../providers/types';
 import { deliverBatch } from './deliver';
-import { type DeliveryBatch, DeliveryBatchSchema } from './messages';
+import { DeliveryBatchSchema, type ParsedDeliveryBatch } from './messages';
 
 /** Must stay below the consumer's max_retries in wrangler.toml. */
 const MAX_ATTEMPTS = 4;
@@ -16,9 +17,7 @@ export async function handleDeliveries(batch: MessageBatch<unknown>, env: Env): 
     }
     const delivery = parsed.data;
     try {
-      const report = await deliverBatch(env, delivery);
-      const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName(delivery.backendId));
-      await coordinator.reportBatch(report);
+      await deliverBatch(env, delivery);
       message.ack();
     } catch (error) {
       log.error('delivery.failed', {
@@ -40,20 +39,32 @@ export async function handleDeliveries(batch: MessageBatch<unknown>, env: Env): 
   }
 }
 
-async function reportFailed(env: Env, delivery: DeliveryBatch): Promise<void> {
-  const tallies = new Map<DeliveryBatch['devices'][number]['platform'], number>();
+async function reportFailed(env: Env, delivery: ParsedDeliveryBatch): Promise<void> {
+  const counts = new Map<(typeof PLATFORMS)[number], number>();
   for (const device of delivery.devices) {
-    tallies.set(device.platform, (tallies.get(device.platform) ?? 0) + 1);
+    counts.set(device.platform, (counts.get(device.platform) ?? 0) + 1);
+  }
+  const carried = delivery.carried;
+  const tallies = [...counts].map(([platform, deviceCount]) => {
+    const before = carried?.tallies.find((t) => t.platform === platform);
+    return {
+      platform,
+      deviceCount: deviceCount + (before?.deviceCount ?? 0),
+      successCount: before?.successCount ?? 0,
+    };
+  });
+  for (const before of carried?.tallies ?? []) {
+    if (!counts.has(before.platform)) tallies.push(before);
   }
   const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName(delivery.backendId));
   await coordinator.reportBatch({
     notificationId: delivery.notificationId,
     batchId: delivery.batchId,
-    tallies: [...tallies].map(([platform, deviceCount]) => ({
-      platform,
-      deviceCount,
-      successCount: 0,
-    })),
-    firstError: 'The delivery batch failed repeatedly inside the service.',
+    profileId: delivery.profileId,
+    tallies,
+    firstError: carried?.firstError ?? 'The delivery batch failed repeatedly inside the service.',
+    rejected: null,
+    suspects: carried?.suspects ?? [],
+    otherAnswers: carried?.otherAnswers ?? 0,
   });
 }

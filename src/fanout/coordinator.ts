@@ -7,7 +7,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { and, eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { backends, clientProfiles, clients, notifications } from '../db/schema';
+import { backends, clientProfiles, clients, devices, notifications, profiles } from '../db/schema';
 import { log } from '../log';
 import { StoredRequestSchema } from '../notifications/schemas';
 import { type Composed, composeFor } from '../payload/compose';
@@ -21,6 +21,7 @@ import {
   jobKey,
   newJob,
   platformCounts,
+  suspectsPrefix,
   totals,
 } from './job';
 import { type BatchReport, BatchReportSchema, type DeliveryBatch } from './messages';
@@ -32,6 +33,9 @@ const PAGE_SIZE = 500;
 const PAGES_PER_RUN = 20;
 /** A send whose batches stop reporting for this long is finalised with what it has. */
 const STALE_MS = 15 * 60_000;
+
+/** The coordinator's answer to a consumer about to send a batch. */
+export type Admission = { kind: 'send' } | { kind: 'done' } | { kind: 'blocked'; reason: string };
 
 export class BackendCoordinator extends DurableObject<Env> {
   #jobs = new Map<number, Job>();
@@ -54,6 +58,19 @@ export class BackendCoordinator extends DurableObject<Env> {
     await this.#armAlarm();
   }
 
+  /**
+   * Whether the consumer should send a batch: not when it was already counted or its send is
+   * over, and not to a profile the provider already rejected during this send.
+   */
+  async admit(notificationId: number, batchId: number, profileId: string): Promise<Admission> {
+    const job = this.#jobs.get(notificationId);
+    if (!job || (await this.ctx.storage.get(doneKey(notificationId, batchId)))) {
+      return { kind: 'done' };
+    }
+    const reason = job.rejected[profileId];
+    return reason === undefined ? { kind: 'send' } : { kind: 'blocked', reason };
+  }
+
   /** Counts one delivered batch; a batch reported twice counts once. */
   async reportBatch(input: BatchReport): Promise<void> {
     const report = BatchReportSchema.parse(input);
@@ -63,6 +80,15 @@ export class BackendCoordinator extends DurableObject<Env> {
     this.ctx.storage.put(key, 1);
     for (const tally of report.tallies) addTally(job, tally.platform, 0, tally.successCount);
     job.firstError ??= report.firstError;
+    if (report.rejected) job.rejected[report.profileId] ??= report.rejected;
+    const answers = job.answers[report.profileId] ?? { suspects: 0, other: 0 };
+    answers.suspects += report.suspects.length;
+    answers.other += report.otherAnswers;
+    job.answers[report.profileId] = answers;
+    if (report.suspects.length > 0) {
+      const prefix = suspectsPrefix(report.notificationId, report.profileId);
+      this.ctx.storage.put(`${prefix}${report.batchId}`, report.suspects);
+    }
     job.batchesReported += 1;
     job.lastActivity = Date.now();
     this.#save(job);
@@ -217,7 +243,14 @@ export class BackendCoordinator extends DurableObject<Env> {
     if (this.#finishing.has(job.notificationId)) return;
     this.#finishing.add(job.notificationId);
     const { deviceCount, successCount } = totals(job);
-    const outcome = finalStatus(deviceCount, successCount, job.threshold, job.firstError);
+    const rejection = await this.#settleProfiles(job);
+    const outcome = finalStatus(
+      deviceCount,
+      successCount,
+      job.threshold,
+      job.firstError,
+      rejection,
+    );
     await drizzle(this.env.DB)
       .update(notifications)
       .set({
@@ -240,6 +273,56 @@ export class BackendCoordinator extends DurableObject<Env> {
     await this.#armAlarm();
   }
 
+  /**
+   * Removes the devices that answered BadDeviceToken, except for a profile where every device
+   * did: that is an environment mix-up (providers.md §7), not dead tokens. Answers the first
+   * rejection of the send, naming the profile, if any.
+   */
+  async #settleProfiles(job: Job): Promise<string | null> {
+    const db = drizzle(this.env.DB);
+    const mixedUp = Object.entries(job.answers)
+      .filter(([, a]) => a.suspects > 0 && a.other === 0)
+      .map(([profileId]) => profileId);
+    for (const [profileId, answers] of Object.entries(job.answers)) {
+      if (answers.suspects === 0 || mixedUp.includes(profileId)) continue;
+      const batches = await this.ctx.storage.list<string[]>({
+        prefix: suspectsPrefix(job.notificationId, profileId),
+      });
+      const ids = [...batches.values()].flat();
+      for (let i = 0; i < ids.length; i += 90) {
+        await db.delete(devices).where(inArray(devices.id, ids.slice(i, i + 90)));
+      }
+    }
+
+    const named = [...Object.keys(job.rejected), ...mixedUp];
+    if (named.length === 0) return null;
+    const rows = await db
+      .select({
+        id: profiles.id,
+        name: profiles.name,
+        provider: profiles.provider,
+        settings: profiles.settings,
+      })
+      .from(profiles)
+      .where(inArray(profiles.id, named.slice(0, 90)));
+    const describe = (id: string) => {
+      const row = rows.find((r) => r.id === id);
+      return row ? `Profile ${row.name} (${row.provider})` : `Profile ${id}`;
+    };
+    const [firstRejected] = Object.entries(job.rejected);
+    if (firstRejected) {
+      return `${describe(firstRejected[0])} was rejected by the provider: ${firstRejected[1]}.`;
+    }
+    const profileId = mixedUp[0] ?? '';
+    const settings = rows.find((r) => r.id === profileId)?.settings ?? '{}';
+    const environment = String((JSON.parse(settings) as { environment?: string }).environment);
+    return (
+      `APNs answered BadDeviceToken for every device: ${describe(profileId)} uses the ` +
+      `${environment} environment, and the devices' tokens look like they are for the other one. ` +
+      'No device was removed.'
+    );
+  }
+
   #drop(notificationId: number): void {
     this.#jobs.delete(notificationId);
     this.ctx.storage.delete(jobKey(notificationId));
@@ -247,8 +330,11 @@ export class BackendCoordinator extends DurableObject<Env> {
   }
 
   async #forgetBatches(notificationId: number): Promise<void> {
-    const keys = [...(await this.ctx.storage.list({ prefix: `done:${notificationId}:` })).keys()];
-    for (let i = 0; i < keys.length; i += 128)
-      await this.ctx.storage.delete(keys.slice(i, i + 128));
+    for (const prefix of [`done:${notificationId}:`, suspectsPrefix(notificationId)]) {
+      const keys = [...(await this.ctx.storage.list({ prefix })).keys()];
+      for (let i = 0; i < keys.length; i += 128) {
+        await this.ctx.storage.delete(keys.slice(i, i + 128));
+      }
+    }
   }
 }

@@ -1,6 +1,8 @@
 /**
  * A send in progress, as the backend's coordinator keeps it in Durable Object storage under
- * `job:<notificationId>`; `done:<notificationId>:<batchId>` marks a batch whose report counted.
+ * `job:<notificationId>`; `done:<notificationId>:<batchId>` marks a batch whose report counted,
+ * `suspects:<notificationId>:<profileId>:<batchId>` lists its devices that answered APNs
+ * BadDeviceToken (removed at the end unless every device of that profile did).
  */
 import { z } from 'zod';
 import { PLATFORMS } from '../providers/types';
@@ -17,6 +19,12 @@ export const JobSchema = z.object({
   batchesReported: z.number().int(),
   tallies: z.partialRecord(z.enum(PLATFORMS), TallySchema),
   firstError: z.string().nullable(),
+  /** Profiles whose credentials or configuration the provider rejected → their reason. */
+  rejected: z.record(z.string(), z.string()).default({}),
+  /** Per profile: answers that were BadDeviceToken and answers that were not. */
+  answers: z
+    .record(z.string(), z.object({ suspects: z.number().int(), other: z.number().int() }))
+    .default({}),
   threshold: z.number(),
   lastActivity: z.number(),
 });
@@ -24,6 +32,8 @@ export type Job = z.infer<typeof JobSchema>;
 
 export const jobKey = (id: number) => `job:${id}`;
 export const doneKey = (id: number, batchId: number) => `done:${id}:${batchId}`;
+export const suspectsPrefix = (id: number, profileId?: string) =>
+  profileId === undefined ? `suspects:${id}:` : `suspects:${id}:${profileId}:`;
 
 export function newJob(notificationId: number, dueAt: number, now: number): Job {
   return {
@@ -35,6 +45,8 @@ export function newJob(notificationId: number, dueAt: number, now: number): Job 
     batchesReported: 0,
     tallies: {},
     firstError: null,
+    rejected: {},
+    answers: {},
     threshold: 70,
     lastActivity: now,
   };

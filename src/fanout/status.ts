@@ -8,7 +8,10 @@ export function finalStatus(
   successCount: number,
   thresholdPercent: number,
   firstError: string | null,
+  /** A provider rejected a profile: the send is an Error whatever the counts. */
+  rejection: string | null = null,
 ): FinalStatus {
+  if (rejection) return { status: 'Error', errorMessage: rejection };
   if (deviceCount === 0) {
     return { status: 'Error', errorMessage: 'No registered device matched the notification.' };
   }

@@ -40,7 +40,8 @@ export function classifyApns(status: number, body: unknown, headers: AnswerHeade
   const reason = reasonOf('APNs', status, code);
 
   if (status === 410) return { kind: 'dead', reason };
-  if (status === 400 && code === 'BadDeviceToken') return { kind: 'dead', reason };
+  // Every token of a send answering this means a sandbox/production mix-up (§7 guard rail).
+  if (status === 400 && code === 'BadDeviceToken') return { kind: 'dead', reason, ambiguous: true };
   if (status === 400 && code === 'IdleTimeout') return retry(reason, headers);
   if (status === 400 && code && CONFIG_REASONS.has(code)) return { kind: 'credentials', reason };
   if (status === 403) return { kind: 'credentials', reason };

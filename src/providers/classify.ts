@@ -29,10 +29,13 @@ export function parseRetryAfter(
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-/** A retry Outcome, with `retryAfterSeconds` when the header says so (at least `minSeconds`). */
-export function retry(reason: string, headers: AnswerHeaders, minSeconds?: number): RetryOutcome {
-  const after = parseRetryAfter(headers.retryAfter);
-  const seconds = minSeconds === undefined ? after : Math.max(after ?? 0, minSeconds);
+/** A retry Outcome, with `retryAfterSeconds` from the header, else `fallbackSeconds` if given. */
+export function retry(
+  reason: string,
+  headers: AnswerHeaders,
+  fallbackSeconds?: number,
+): RetryOutcome {
+  const seconds = parseRetryAfter(headers.retryAfter) ?? fallbackSeconds;
   return seconds === undefined
     ? { kind: 'retry', reason }
     : { kind: 'retry', reason, retryAfterSeconds: seconds };

@@ -62,7 +62,7 @@ export function classifyFcm(status: number, body: unknown, headers: AnswerHeader
   if (code && CONFIG_CODES.has(code)) return { kind: 'credentials', reason };
   // 401 after a fresh token, 403 PERMISSION_DENIED, 404 without FcmError (wrong project).
   if (status === 401 || status === 403 || status === 404) return { kind: 'credentials', reason };
-  // §2.4: QUOTA_EXCEEDED waits at least a minute.
+  // §2.4: honour Retry-After; without it, QUOTA_EXCEEDED waits a minute.
   if (status === 429 || code === 'QUOTA_EXCEEDED') return retry(reason, headers, 60);
   if (status >= 500) return retry(reason, headers);
   // 400 with google.rpc.BadRequest (payload), 413 and anything else unexpected.

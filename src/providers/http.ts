@@ -3,14 +3,18 @@
  * timer, not AbortSignal.timeout, which keeps a Durable Object awake for the whole timeout).
  */
 import { classifyTokenAnswer, type RetryOutcome } from './classify';
-import { accessTokenUseUntil, type MintedToken, type TokenCache } from './token-cache';
-import type { Outcome, ProviderEndpoints } from './types';
+import { accessTokenUseUntil, type MintedToken, type TokenSource } from './token-cache';
+import type { ApnsCredentials, Outcome, ProviderEndpoints } from './types';
 
 /** How provider requests leave the Worker; `fetch` is injectable for tests. */
 export type Transport = { fetch: typeof fetch; timeoutMs: number };
 
 /** What every provider client is given besides credentials and payload. */
-export type ClientContext = Transport & { endpoints: ProviderEndpoints };
+export type ClientContext = Transport & {
+  endpoints: ProviderEndpoints;
+  /** Where APNs provider JWTs come from; default: this isolate's cache. */
+  apnsTokens?: (credentials: ApnsCredentials) => TokenSource;
+};
 
 /** A provider's answer, body parsed as JSON when it is JSON, else the raw text. */
 export type HttpAnswer = { kind: 'answer'; status: number; headers: Headers; body: unknown };
@@ -107,7 +111,7 @@ export async function fetchAccessToken(
 
 /** One authorized send: which cache entry, how to mint it, how to send with it. */
 export type AuthorizedSend = {
-  cache: TokenCache;
+  cache: TokenSource;
   key: string;
   mint: () => Promise<MintedToken>;
   send: (token: string) => Promise<HttpAnswer | RetryOutcome>;

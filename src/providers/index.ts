@@ -3,7 +3,9 @@ import { sendApns } from './apns';
 import { sendFcm } from './fcm';
 import { type ClientContext, DEFAULT_TIMEOUT_MS } from './http';
 import { sendSyniverse } from './syniverse';
+import type { TokenSource } from './token-cache';
 import type {
+  ApnsCredentials,
   DeliveryTarget,
   Outcome,
   ProfileCredentials,
@@ -18,6 +20,8 @@ export type SendContext = {
   endpoints: ProviderEndpoints;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Shared APNs provider JWTs (src/providers/apns-token-keeper.ts); default: per isolate. */
+  apnsTokens?: (credentials: ApnsCredentials) => TokenSource;
 };
 
 /**
@@ -35,6 +39,7 @@ export async function sendToDevice(
     endpoints: ctx.endpoints,
     fetch: ctx.fetch ?? ((input, init) => fetch(input, init)),
     timeoutMs: ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    apnsTokens: ctx.apnsTokens,
   };
   const { token } = target;
   if (credentials.provider === 'APNS' && payload.provider === 'APNS') {

@@ -1,7 +1,7 @@
 /**
  * In-isolate cache of bearer tokens (APNs provider JWTs, Google and WNS access tokens), one per
  * key, with at most one mint in flight per key.
- * TODO(#3): share APNs JWTs across isolates through the backend's Durable Object.
+ * APNs provider JWTs are shared across isolates by src/providers/apns-token-keeper.ts.
  */
 
 /** A freshly minted token and the epoch ms after which it must no longer be sent. */
@@ -18,8 +18,20 @@ export function accessTokenUseUntil(expiresInSeconds: number, now: number): numb
   return now + seconds * 1000;
 }
 
+/** Where a client gets its bearer token for a key, and hands back one the provider refused. */
+export interface TokenSource {
+  get(key: string, mint: () => Promise<MintedToken>): Promise<string>;
+  refresh(
+    key: string,
+    rejected: string,
+    mint: () => Promise<MintedToken>,
+    minAgeMs?: number,
+  ): Promise<string | undefined>;
+  drop(key: string, rejected: string): void;
+}
+
 /** Keys name a profile's identity (team/key id, client email, client id), never a secret. */
-export class TokenCache {
+export class TokenCache implements TokenSource {
   #entries = new Map<string, Entry>();
   #minting = new Map<string, Promise<Entry>>();
 

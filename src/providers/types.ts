@@ -19,7 +19,8 @@ export type Platform = (typeof PLATFORMS)[number];
  */
 export type Outcome =
   | { kind: 'accepted' }
-  | { kind: 'dead'; reason: string }
+  /** `ambiguous`: dead only if not every token of the send says the same (APNs BadDeviceToken). */
+  | { kind: 'dead'; reason: string; ambiguous?: true }
   | { kind: 'retry'; reason: string; retryAfterSeconds?: number }
   | { kind: 'credentials'; reason: string }
   | { kind: 'bad-message'; reason: string };
@@ -60,6 +61,8 @@ export type SyniverseCredentials = {
   appToken: string;
   /** `sender_id:<id>` or `channel:<id>`. */
   from: string;
+  /** Consent management on: send only to numbers that opted in (providers.md §4.4). */
+  consentRequirement?: 'OPT_IN';
 };
 
 export type ProfileCredentials =

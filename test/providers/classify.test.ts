@@ -73,10 +73,11 @@ describe('classifyApns', () => {
     });
   });
 
-  it('dead when 400 BadDeviceToken', () => {
+  it('dead unless every token says so when 400 BadDeviceToken', () => {
     expect(classifyApns(400, apnsError('BadDeviceToken'), none)).toEqual({
       kind: 'dead',
       reason: 'APNs 400 BadDeviceToken',
+      ambiguous: true,
     });
   });
 
@@ -248,14 +249,14 @@ describe('classifyFcm', () => {
     });
   });
 
-  it('retry after at least 60 s when 429 QUOTA_EXCEEDED', () => {
+  it('retry after Retry-After, else 60 s, when 429 QUOTA_EXCEEDED', () => {
     const body = fcmError('RESOURCE_EXHAUSTED', 'QUOTA_EXCEEDED');
     expect(classifyFcm(429, body, none)).toEqual({
       kind: 'retry',
       reason: 'FCM 429 QUOTA_EXCEEDED',
       retryAfterSeconds: 60,
     });
-    expect(classifyFcm(429, body, { retryAfter: '10' })).toMatchObject({ retryAfterSeconds: 60 });
+    expect(classifyFcm(429, body, { retryAfter: '10' })).toMatchObject({ retryAfterSeconds: 10 });
     expect(classifyFcm(429, body, { retryAfter: '90' })).toMatchObject({ retryAfterSeconds: 90 });
   });
 
