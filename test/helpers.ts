@@ -112,9 +112,13 @@ export function asAdmin(demo: Demo, path: string, call: Call = {}): Promise<Resp
 
 export const FINAL = ['Sent', 'Warning', 'Error'];
 
-/** Polls a notification until it has a final status (bounded: 40 s). */
-export async function waitForFinal(demo: Demo, id: number): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 40_000;
+/** Polls a notification until it has a final status (bounded: 40 s unless told). */
+export async function waitForFinal(
+  demo: Demo,
+  id: number,
+  timeoutMs = 40_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await asAdmin(demo, `/mobile/system/notifications/notifications/${id}`);
     const body = (await res.json()) as Record<string, unknown>;
@@ -228,11 +232,15 @@ export async function register(demo: Demo, ...devices: Registration[]): Promise<
 }
 
 /** Posts a notification as the demo Administrator and waits for its final status. */
-export async function sendAndWait(demo: Demo, body: unknown): Promise<Record<string, unknown>> {
+export async function sendAndWait(
+  demo: Demo,
+  body: unknown,
+  timeoutMs?: number,
+): Promise<Record<string, unknown>> {
   const res = await asAdmin(demo, NOTIFICATIONS, { body });
   expect(res.status, await res.clone().text()).toBe(201);
   const { id } = (await res.json()) as { id: number };
-  return waitForFinal(demo, id);
+  return waitForFinal(demo, id, timeoutMs);
 }
 
 /** `n` random decimal digits, e.g. for E.164 test numbers. */
