@@ -21,6 +21,7 @@ export default defineConfig({
             WNS_ENTRA_URL: `${sandboxUrl}/entra`,
             WNS_CHANNEL_ORIGINS: sandboxUrl,
             SYNIVERSE_URL: `${sandboxUrl}/syniverse/scg-external-api/api/v1`,
+            SYNIVERSE_TOKEN_URL: `${sandboxUrl}/syniverse/saop-rest-data/v1/apptoken-refresh`,
             RETRY_BACKOFF_BASE_SECONDS: '0',
             CREDENTIALS_KEY: 'dGVzdC1vbmx5LWNyZWRlbnRpYWxzLWtleS0zMmJ5dGU=',
             TOKEN_SIGNING_KEY: 'test-only-token-signing-key',

@@ -18,7 +18,8 @@ export type SandboxCredentials = {
     publicKeyPem: string;
   };
   wns: { packageSid: string; clientSecret: string; tenantId: string; clientId: string };
-  syniverse: { appToken: string; senderId: string };
+  /** `consumerKey`/`consumerSecret` refresh app tokens (absent in files made before them). */
+  syniverse: { appToken: string; senderId: string; consumerKey?: string; consumerSecret?: string };
 };
 
 type PemKeyPair = { publicKey: string; privateKey: string };
@@ -67,6 +68,11 @@ export async function generateSandboxCredentials(): Promise<SandboxCredentials> 
       tenantId: randomUUID(),
       clientId: randomUUID(),
     },
-    syniverse: { appToken: randomBase62(40), senderId: randomBase62(22) },
+    syniverse: {
+      appToken: randomBase62(40),
+      senderId: randomBase62(22),
+      consumerKey: randomBase62(24),
+      consumerSecret: randomBase62(32),
+    },
   };
 }

@@ -15,7 +15,7 @@ import {
   type SandboxResponse,
 } from './http.ts';
 import { Recorder } from './recorder.ts';
-import { createSyniverse } from './syniverse.ts';
+import { AppTokens, createSyniverse } from './syniverse.ts';
 import { createWnsSend } from './wns.ts';
 import { createWnsClassicToken, createWnsEntraToken } from './wns-auth.ts';
 
@@ -30,7 +30,12 @@ type Route = {
 };
 
 /** State the sandbox's own endpoints change at run time. */
-type Knobs = { apnsKeys: ApnsKeyring; answers: ProgrammedAnswers; recorder: Recorder };
+type Knobs = {
+  apnsKeys: ApnsKeyring;
+  answers: ProgrammedAnswers;
+  recorder: Recorder;
+  syniverseTokens: AppTokens;
+};
 
 const prefix = (value: string) => (pathname: string) =>
   pathname === value || pathname.startsWith(`${value}/`);
@@ -70,7 +75,7 @@ function createRoutes(trust: SandboxCredentials, knobs: Knobs, baseUrl: () => st
     {
       provider: 'SYNIVERSE',
       matches: prefix('/syniverse'),
-      handle: createSyniverse(trust.syniverse),
+      handle: createSyniverse(trust.syniverse, knobs.syniverseTokens),
       send: true,
     },
   ];
@@ -110,8 +115,17 @@ function sandboxAdmin(
   req: IncomingMessage,
   url: URL,
   body: Buffer | undefined,
-  { recorder, apnsKeys, answers }: Knobs,
+  { recorder, apnsKeys, answers, syniverseTokens }: Knobs,
 ): SandboxResponse {
+  if (req.method === 'POST' && url.pathname === '/__sandbox/syniverse/tokens') {
+    return json(201, { token: syniverseTokens.issue() });
+  }
+  if (req.method === 'POST' && url.pathname === '/__sandbox/syniverse/expire') {
+    const { token } = (parseJson(body) ?? {}) as { token?: string };
+    return token && syniverseTokens.expire(token)
+      ? { status: 204 }
+      : json(404, { error: 'no such token' });
+  }
   if (url.pathname === '/__sandbox/health') return json(200, { ok: true });
   if (req.method === 'POST' && url.pathname === '/__sandbox/trust/apns') {
     const key = parseJson(body) as ApnsKey | undefined;
@@ -205,6 +219,7 @@ export async function startSandbox(opts: {
     apnsKeys: new ApnsKeyring(opts.trust.apns),
     answers: new ProgrammedAnswers(),
     recorder: new Recorder(),
+    syniverseTokens: new AppTokens(opts.trust.syniverse.appToken),
   };
   const routes = createRoutes(opts.trust, knobs, () => url);
   const server = createServer((req, res) => {

@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     WNS_ENTRA_URL: `${s}/entra`,
     WNS_CHANNEL_ORIGINS: s,
     SYNIVERSE_URL: `${s}/syniverse/scg-external-api/api/v1`,
+    SYNIVERSE_TOKEN_URL: `${s}/syniverse/saop-rest-data/v1/apptoken-refresh`,
     DEV_BOOTSTRAP: 'enabled',
     CREDENTIALS_KEY: secrets.credentialsKey,
     TOKEN_SIGNING_KEY: secrets.tokenSigningKey,

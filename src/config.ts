@@ -18,5 +18,6 @@ export function providerEndpoints(env: Env): ProviderEndpoints {
     wnsEntraUrl: env.WNS_ENTRA_URL,
     wnsChannelOrigins: splitList(env.WNS_CHANNEL_ORIGINS),
     syniverseUrl: env.SYNIVERSE_URL,
+    syniverseTokenUrl: env.SYNIVERSE_TOKEN_URL,
   };
 }

@@ -53,7 +53,12 @@ export const DemoSeedSchema = z.object({
       privateKeyPem: z.string(),
     }),
     wns: z.object({ packageSid: z.string(), clientSecret: z.string() }),
-    syniverse: z.object({ appToken: z.string(), senderId: z.string() }),
+    syniverse: z.object({
+      appToken: z.string(),
+      senderId: z.string(),
+      consumerKey: z.string().optional(),
+      consumerSecret: z.string().optional(),
+    }),
   }),
 });
 export type DemoSeed = z.input<typeof DemoSeedSchema>;
@@ -154,6 +159,9 @@ export async function seedDemo(db: DrizzleD1Database, credentialsKey: string, in
       provider: 'SYNIVERSE',
       appToken: syniverse.appToken,
       from: `sender_id:${syniverse.senderId}`,
+      ...(syniverse.consumerKey && syniverse.consumerSecret
+        ? { consumerKey: syniverse.consumerKey, consumerSecret: syniverse.consumerSecret }
+        : {}),
     },
   };
   for (const [provider, credentials] of Object.entries(byProvider) as [

@@ -43,6 +43,9 @@ export const ProfileCredentialsSchema = z.union([
     provider: z.literal('SYNIVERSE'),
     appToken: z.string().min(1),
     from: z.string().min(1),
+    consentRequirement: z.literal('OPT_IN').optional(),
+    consumerKey: z.string().min(1).optional(),
+    consumerSecret: z.string().min(1).optional(),
   }),
 ]);
 

@@ -63,6 +63,9 @@ export type SyniverseCredentials = {
   from: string;
   /** Consent management on: send only to numbers that opted in (providers.md §4.4). */
   consentRequirement?: 'OPT_IN';
+  /** The SDC application's consumer key and secret, to refresh an expired app token (§4.1). */
+  consumerKey?: string;
+  consumerSecret?: string;
 };
 
 export type ProfileCredentials =
@@ -82,6 +85,8 @@ export type ProviderEndpoints = {
   /** Origins allowed for WNS channel URIs besides https://*.notify.windows.com. */
   wnsChannelOrigins: string[];
   syniverseUrl: string;
+  /** The SDC apptoken-refresh endpoint (providers.md §4.1). */
+  syniverseTokenUrl: string;
 };
 
 /** One device of a delivery batch. */

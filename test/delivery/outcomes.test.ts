@@ -169,13 +169,13 @@ const ROWS: Row[] = [
     error: /Profile demo-syniverse/,
   },
   {
-    name: 'Syniverse 404 SCG_ERROR_4046',
+    name: 'Syniverse 401 SCG_ERROR_4010, also after a token refresh',
     provider: 'SYNIVERSE',
-    answers: [scg(404, 'SCG_ERROR_4046')],
+    answers: [scg(401, 'SCG_ERROR_4010'), scg(401, 'SCG_ERROR_4010')],
     status: 'Error',
     kept: true,
-    requests: 1,
-    error: /SCG_ERROR_4046/,
+    requests: 2,
+    error: /Profile demo-syniverse \(SYNIVERSE\) was rejected.*SCG_ERROR_4010/,
   },
   // Retry later: sent again, and a later success counts.
   {
@@ -265,6 +265,14 @@ const ROWS: Row[] = [
     name: 'WNS 401, then 200',
     provider: 'WNS',
     answers: [wns(401)],
+    status: 'Sent',
+    kept: true,
+    requests: 2,
+  },
+  {
+    name: 'Syniverse 404 SCG_ERROR_4046 (token expired), then 200',
+    provider: 'SYNIVERSE',
+    answers: [scg(404, 'SCG_ERROR_4046')],
     status: 'Sent',
     kept: true,
     requests: 2,

@@ -17,6 +17,7 @@ const ctx: SendContext = {
     wnsEntraUrl: `${url}/entra`,
     wnsChannelOrigins: [url],
     syniverseUrl: `${url}/syniverse/scg-external-api/api/v1`,
+    syniverseTokenUrl: `${url}/syniverse/saop-rest-data/v1/apptoken-refresh`,
   },
 };
 const device = (token: string) => ({ deviceId: crypto.randomUUID(), token });
