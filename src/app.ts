@@ -1,5 +1,6 @@
 /** The Hono app: routes and the one error mapping. */
 import { Hono } from 'hono';
+import { adminRoutes } from './admin/routes';
 import { oauthRoutes } from './auth/oauth-routes';
 import { devRoutes } from './dev/routes';
 import { deviceRoutes } from './devices/routes';
@@ -18,6 +19,7 @@ app.route('/oauth2/v1', oauthRoutes);
 app.route('/mobile/platform/devices', deviceRoutes);
 app.route(NOTIFICATIONS_PATH, notificationRoutes);
 app.route('/__dev', devRoutes);
+app.route('/admin/v1', adminRoutes);
 
 app.notFound((c) => {
   const ecid = c.get('ecid') ?? crypto.randomUUID();

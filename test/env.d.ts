@@ -19,7 +19,12 @@ declare namespace Cloudflare {
         publicKeyPem: string;
       };
       wns: { packageSid: string; clientSecret: string; tenantId: string; clientId: string };
-      syniverse: { appToken: string; senderId: string };
+      syniverse: {
+        appToken: string;
+        senderId: string;
+        consumerKey?: string;
+        consumerSecret?: string;
+      };
     };
   }
 }

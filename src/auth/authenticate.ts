@@ -14,7 +14,25 @@ import { verifyAccessToken } from './oauth-token';
 
 const CACHE_MS = 60_000;
 const CACHE_MAX = 5_000;
-const verified = new Map<string, { caller: Caller; until: number }>();
+
+/**
+ * A per-isolate memory of successful Basic checks (one minute), keyed by SHA-256 of `key`:
+ * `remember(key, check)` runs `check` only when `key` passed it not long ago.
+ */
+export function basicCheckCache<T>() {
+  const verified = new Map<string, { value: T; until: number }>();
+  return async (key: string, check: () => Promise<T>): Promise<T> => {
+    const hashed = await sha256Hex(key);
+    const hit = verified.get(hashed);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const value = await check();
+    if (verified.size >= CACHE_MAX) verified.clear();
+    verified.set(hashed, { value, until: Date.now() + CACHE_MS });
+    return value;
+  };
+}
+
+const rememberCaller = basicCheckCache<Caller>();
 
 export function unauthorized(detail: string) {
   return new ApiError(401, 'UNAUTHORIZED', detail, [], {
@@ -41,17 +59,11 @@ export async function authenticate(
     throw badRequest(`The ${BACKEND_HEADER} header is required with Basic authentication.`);
   }
 
-  const cacheKey = await sha256Hex(`${backendHeader}\n${value}`);
-  const hit = verified.get(cacheKey);
-  if (hit && hit.until > Date.now()) return hit.caller;
-
-  const caller = await checkBasic(db, value, backendHeader);
-  if (verified.size >= CACHE_MAX) verified.clear();
-  verified.set(cacheKey, { caller, until: Date.now() + CACHE_MS });
-  return caller;
+  return rememberCaller(`${backendHeader}\n${value}`, () => checkBasic(db, value, backendHeader));
 }
 
-function splitScheme(header: string): [string, string] {
+/** `[lowercased scheme, credentials]` of an Authorization header. */
+export function splitScheme(header: string): [string, string] {
   const space = header.indexOf(' ');
   if (space < 0) return [header.toLowerCase(), ''];
   return [header.slice(0, space).toLowerCase(), header.slice(space + 1).trim()];
@@ -106,7 +118,8 @@ async function checkBasic(db: DrizzleD1Database, value: string, backendId: strin
   throw unauthorized('The username or password is not valid.');
 }
 
-async function findMember(db: DrizzleD1Database, username: string, password: string) {
+/** The team member with this username and password, or null. */
+export async function findMember(db: DrizzleD1Database, username: string, password: string) {
   const [member] = await db
     .select()
     .from(teamMembers)
@@ -116,7 +129,8 @@ async function findMember(db: DrizzleD1Database, username: string, password: str
   return member;
 }
 
-function decodeBasic(value: string): [string, string] {
+/** `[username, password]` of Basic credentials, or 401 when they are malformed. */
+export function decodeBasic(value: string): [string, string] {
   let decoded: string;
   try {
     decoded = new TextDecoder().decode(Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0)));

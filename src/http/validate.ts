@@ -27,12 +27,25 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[]): ErrorDetai
 /** Parses `value` with `schema` or throws a 400 listing every bad field. */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string) {
   const result = schema.safeParse(value);
-  if (!result.success) {
-    const details = issuesToDetails(result.error.issues);
-    const fields = details.map((d) => d['o:errorPath']).join(', ');
-    throw badRequest(`Invalid ${what}: ${fields}.`, details, 'VALIDATION_FAILED');
-  }
+  if (!result.success) throw invalidFields(result.error.issues, what);
   return result.data as z.infer<T>;
+}
+
+/** parseOrThrow for schemas with async checks (e.g. importing a private key). */
+export async function parseAsyncOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+) {
+  const result = await schema.safeParseAsync(value);
+  if (!result.success) throw invalidFields(result.error.issues, what);
+  return result.data as z.infer<T>;
+}
+
+function invalidFields(issues: readonly z.core.$ZodIssue[], what: string) {
+  const details = issuesToDetails(issues);
+  const fields = details.map((d) => d['o:errorPath']).join(', ');
+  return badRequest(`Invalid ${what}: ${fields}.`, details, 'VALIDATION_FAILED');
 }
 
 /** Reads the request body as JSON within the size cap. */

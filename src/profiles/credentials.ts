@@ -49,12 +49,30 @@ export const ProfileCredentialsSchema = z.union([
   }),
 ]);
 
-/** The settings that may be shown: everything but private keys and secrets. */
+/** Fields that are not secret; only these are kept in profiles.settings (an allow-list). */
+const PUBLIC_FIELDS = new Set([
+  'provider',
+  'teamId',
+  'keyId',
+  'bundleId',
+  'environment',
+  'projectId',
+  'clientEmail',
+  'privateKeyId',
+  'flow',
+  'packageSid',
+  'tenantId',
+  'clientId',
+  'from',
+  'consentRequirement',
+  'consumerKey',
+]);
+
+/** The settings that may be stored in clear and shown: never keys, secrets or tokens. */
 export function publicSettings(credentials: ProfileCredentials): Record<string, string> {
   const shown: Record<string, string> = {};
   for (const [key, value] of Object.entries(credentials)) {
-    if (['privateKeyPem', 'clientSecret', 'appToken'].includes(key)) continue;
-    if (typeof value === 'string') shown[key] = value;
+    if (PUBLIC_FIELDS.has(key) && typeof value === 'string') shown[key] = value;
   }
   return shown;
 }

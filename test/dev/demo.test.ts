@@ -48,6 +48,9 @@ describe('demo seed', () => {
       expect(String(row.settings)).not.toContain('PRIVATE KEY');
     }
     expect(JSON.stringify(rows.results)).not.toContain(pem.slice(40, 80));
+    const { appToken, consumerSecret } = env.SANDBOX_CREDENTIALS.syniverse;
+    expect(JSON.stringify(rows.results)).not.toContain(appToken);
+    expect(JSON.stringify(rows.results)).not.toContain(String(consumerSecret));
   });
 
   it('answers 404 for the bootstrap route when DEV_BOOTSTRAP is not enabled', async () => {
