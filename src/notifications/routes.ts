@@ -8,9 +8,10 @@ import { canonicalProvider } from '../devices/tokens';
 import { type AppEnv, requireCaller } from '../http/context';
 import { ApiError, badRequest, notFound } from '../http/problem';
 import { parseOrThrow, readBody } from '../http/validate';
-import { composeFor } from '../payload/compose';
-import type { NotificationContent } from '../payload/schemas';
-import { type Platform, PROVIDERS, type Provider } from '../providers/types';
+import { payloadProblems } from '../payload/problems';
+import { targetedProviders } from '../payload/targets';
+import type { Provider } from '../providers/types';
+import { reachableProviders } from './reachable';
 import { SendNotificationSchema, type StoredRequest } from './schemas';
 import { parseSendOn, sendOnWindowError } from './send-on';
 import { NOTIFICATIONS_PATH, notificationUrl, notificationView } from './view';
@@ -33,7 +34,8 @@ notificationRoutes.post('/', async (c) => {
     ...fields,
     ...(provider ? { provider: canonicalProvider(provider) } : {}),
   };
-  checkPayloadSizes(request);
+  const possible = targetedProviders(request);
+  checkPayloads(request, await reachableProviders(c.get('db'), backendId, possible));
 
   const scheduled = sendOn !== null && sendOn > now;
   const [row] = await c
@@ -76,7 +78,9 @@ notificationRoutes.post('/', async (c) => {
 });
 
 notificationRoutes.get('/:id{[0-9]+}', async (c) => {
-  const id = Number(c.req.param('id'));
+  const param = c.req.param('id');
+  const id = Number(param);
+  if (!Number.isSafeInteger(id)) throw notFound(`Notification ${param} does not exist.`);
   const [row] = await c
     .get('db')
     .select()
@@ -150,24 +154,22 @@ function checkedSendOn(text: string, now: number): number {
   return parsed.at;
 }
 
-const PLATFORM_PROVIDERS: Record<Platform, Provider[]> = {
-  IOS: ['APNS', 'SYNIVERSE'],
-  ANDROID: ['FCM', 'SYNIVERSE'],
-  WINDOWS: ['WNS', 'SYNIVERSE'],
-  WEB: ['FCM', 'APNS', 'SYNIVERSE'],
-};
-
-/** Refuses at POST time a payload over a targeted provider's limit (api-contract.md). */
-function checkPayloadSizes(request: StoredRequest): void {
-  const content: NotificationContent = request;
-  let targeted: readonly Provider[] = request.platform
-    ? PLATFORM_PROVIDERS[request.platform]
-    : PROVIDERS;
-  if (request.provider) targeted = targeted.filter((p) => p === request.provider);
-  for (const provider of targeted) {
-    const composed = composeFor(provider, content);
-    if (!composed.ok && composed.problem === 'too-large') {
-      throw badRequest(composed.reason, [], 'PAYLOAD_TOO_LARGE');
-    }
-  }
+/**
+ * Refuses at POST time every payload problem of a targeted provider: invalid, over its limit, or
+ * nothing to send at all (api-contract.md, Notifications and Payload limits).
+ */
+function checkPayloads(request: StoredRequest, targets: Provider[]): void {
+  const problems = payloadProblems(request, targets);
+  if (problems.length === 0) return;
+  const details = problems.map((p) => ({
+    title: p.title,
+    'o:errorCode': p.code,
+    'o:errorPath': p.path,
+  }));
+  const tooLarge = problems.every((p) => p.code === 'PAYLOAD_TOO_LARGE');
+  const detail =
+    problems.length === 1 && problems[0]
+      ? problems[0].title
+      : `Invalid payload: ${problems.map((p) => p.path).join(', ')}.`;
+  throw badRequest(detail, details, tooLarge ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED');
 }

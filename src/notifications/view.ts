@@ -1,7 +1,10 @@
 /** The stored notification as the API returns it (api-contract.md, Stored notification). */
 import type { notifications } from '../db/schema';
 import { formatTimestamp } from '../http/time';
-import { PlatformCountsSchema, StoredRequestSchema } from './schemas';
+import { composeFor } from '../payload/compose';
+import { countSmsSegments } from '../payload/sms-segments';
+import { targetedProviders } from '../payload/targets';
+import { PlatformCountsSchema, type StoredRequest, StoredRequestSchema } from './schemas';
 
 export const NOTIFICATIONS_PATH = '/mobile/system/notifications/notifications';
 
@@ -23,6 +26,7 @@ export function notificationView(row: Row, origin: string) {
     ...(row.sendOn !== null ? { sendOn: formatTimestamp(row.sendOn) } : {}),
     deviceCount: row.deviceCount,
     successCount: row.successCount,
+    ...smsSegments(request),
     ...(row.errorMessage !== null ? { errorMessage: row.errorMessage } : {}),
     platformCounts: PlatformCountsSchema.parse(JSON.parse(row.platformCounts)),
     links: [
@@ -30,4 +34,15 @@ export function notificationView(row: Row, origin: string) {
       { rel: 'self', href },
     ],
   };
+}
+
+/**
+ * `smsSegments` (providers.md §6) whenever SMS can be a target: the filters allow SYNIVERSE and
+ * the content gives it a text. Derived from the stored request, so nothing else is stored.
+ */
+function smsSegments(request: StoredRequest): { smsSegments?: number } {
+  if (!targetedProviders(request).includes('SYNIVERSE')) return {};
+  const sms = composeFor('SYNIVERSE', request);
+  if (!sms.ok || sms.payload.provider !== 'SYNIVERSE') return {};
+  return { smsSegments: countSmsSegments(sms.payload.text).segments };
 }

@@ -1,153 +1,54 @@
 /**
- * Turns a notification's content into each provider's wire payload (api-contract.md,
- * Notifications): the unified payload section if present, else the #default template, else the
- * message. Pure; sizes are checked against PAYLOAD_LIMITS.
+ * Turns a notification's content into one provider's wire payload (api-contract.md,
+ * Notifications): the unified payload section if present, else the #default template when it has
+ * something for the provider, else the message. Sizes are checked against PAYLOAD_LIMITS. Pure.
  */
 import type { Provider, ProviderPayload } from '../providers/types';
-import { PAYLOAD_LIMITS, wireBytes } from './limits';
-import type { NotificationContent, Template } from './schemas';
+import { type Checked, describeIssues } from './issues';
+import { FCM_TOKEN_RESERVE, PAYLOAD_LIMITS, wireBytes } from './limits';
+import { messageFor } from './message';
+import type { NotificationContent } from './schemas';
+import { templateFor } from './template';
+import { SERVICE_KEYS, unifiedFor } from './unified';
 
+/** A provider's payload, or why there is none; `path` names the request field it came from. */
 export type Composed =
-  | { ok: true; payload: ProviderPayload }
-  | { ok: false; problem: 'empty' | 'too-large'; reason: string };
+  | { ok: true; payload: ProviderPayload; path: string }
+  | { ok: false; problem: 'empty' | 'invalid' | 'too-large'; reason: string; path: string };
 
+/** The payload `provider` gets for `content`, or why it gets none (empty, invalid, too large). */
 export function composeFor(provider: Provider, content: NotificationContent): Composed {
-  const payload = fromUnified(provider, content) ?? fromTemplate(provider, content.template);
-  const composed = payload ?? fromMessage(provider, content.message);
-  if (!composed) return { ok: false, problem: 'empty', reason: `Nothing to send for ${provider}.` };
-  const bytes = wireBytes(composed);
+  const picked = pick(provider, content);
+  if (!picked) {
+    const key = SERVICE_KEYS[provider];
+    const reason =
+      `Nothing to send for ${provider}: no payload.services.${key}, and neither the template ` +
+      'nor a message has content for it.';
+    return { ok: false, problem: 'empty', reason, path: '$' };
+  }
+  const { path, checked } = picked;
+  if (!checked.ok) {
+    const reason = `${path} is not a valid ${provider} payload: ${describeIssues(checked.issues)}`;
+    return { ok: false, problem: 'invalid', reason, path };
+  }
+  const bytes = wireBytes(checked.value);
   const limit = PAYLOAD_LIMITS[provider];
   if (bytes > limit) {
-    return {
-      ok: false,
-      problem: 'too-large',
-      reason: `The ${provider} payload is ${bytes} bytes; the limit is ${limit}.`,
-    };
+    const token = provider === 'FCM' ? ` with a ${FCM_TOKEN_RESERVE}-byte token` : '';
+    const reason = `The ${provider} payload is ${bytes} bytes${token}; the limit is ${limit}.`;
+    return { ok: false, problem: 'too-large', reason, path };
   }
-  return { ok: true, payload: composed };
+  return { ok: true, payload: checked.value, path };
 }
 
-function fromUnified(provider: Provider, content: NotificationContent): ProviderPayload | null {
-  const services = content.payload?.services;
-  if (!services) return null;
-  switch (provider) {
-    case 'APNS':
-      return services.apns ? apns(services.apns) : null;
-    case 'FCM':
-      return services.fcm ? { provider, message: fcmMessage(services.fcm) } : null;
-    case 'WNS':
-      if (services.wns === undefined) return null;
-      return typeof services.wns === 'string'
-        ? { provider, wnsType: wnsTypeOf(services.wns), body: services.wns }
-        : { provider, wnsType: 'wns/raw', body: services.wns.body };
-    case 'SYNIVERSE':
-      return services.syniverse !== undefined ? { provider, text: services.syniverse } : null;
-  }
-}
-
-function fromTemplate(provider: Provider, template: Template | undefined): ProviderPayload | null {
-  if (!template) return null;
-  const { title, body, badge, sound, custom } = template.parameters;
-  switch (provider) {
-    case 'APNS': {
-      const alert = title !== undefined ? { title, body } : body;
-      const aps = { alert, badge, sound };
-      return apns({ ...custom, aps });
-    }
-    case 'FCM': {
-      const notification = { title, body, sound };
-      const data = custom ? stringValues(custom) : undefined;
-      return { provider, message: { notification, data } };
-    }
-    case 'WNS':
-      return { provider, wnsType: 'wns/toast', body: toastXml([title, body], sound) };
-    case 'SYNIVERSE':
-      if (body === undefined) return null;
-      return { provider, text: title !== undefined ? `${title}: ${body}` : body };
-  }
-}
-
-function fromMessage(provider: Provider, message: string | undefined): ProviderPayload | null {
-  if (message === undefined) return null;
-  const object = parseObject(message);
-  switch (provider) {
-    case 'APNS':
-      return apns(object ?? { aps: { alert: message } });
-    case 'FCM':
-      return {
-        provider,
-        message: object ? fcmMessage(object) : { notification: { body: message } },
-      };
-    case 'WNS':
-      return object
-        ? { provider, wnsType: 'wns/raw', body: message }
-        : { provider, wnsType: 'wns/toast', body: toastXml([message]) };
-    case 'SYNIVERSE':
-      return { provider, text: message };
-  }
-}
-
-function apns(object: Record<string, unknown>): ProviderPayload {
-  const aps = (object.aps ?? {}) as Record<string, unknown>;
-  const silent = aps['content-available'] === 1 && !aps.alert && !aps.sound && !aps.badge;
-  return {
-    provider: 'APNS',
-    body: JSON.stringify(object),
-    pushType: silent ? 'background' : 'alert',
-    priority: silent ? 5 : 10,
-  };
-}
-
-function fcmMessage(object: Record<string, unknown>): Record<string, unknown> {
-  const { data, ...rest } = object;
-  if (data && typeof data === 'object' && !Array.isArray(data)) {
-    return { ...rest, data: stringValues(data as Record<string, unknown>) };
-  }
-  return rest;
-}
-
-/** FCM `data` values must be strings: numbers/booleans stringified, objects as compact JSON. */
-export function stringValues(values: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value === null || value === undefined) continue;
-    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return out;
-}
-
-function parseObject(text: string): Record<string, unknown> | null {
-  if (!text.trimStart().startsWith('{')) return null;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-export function escapeXml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;');
-}
-
-function toastXml(texts: (string | undefined)[], sound?: string): string {
-  const lines = texts.filter((t): t is string => t !== undefined);
-  const text = lines.map((t) => `<text>${escapeXml(t)}</text>`).join('');
-  const audio = sound ? `<audio src="ms-appx:///${escapeXml(sound)}"/>` : '';
-  const visual = `<visual><binding template="ToastGeneric">${text}</binding></visual>`;
-  return `<toast>${visual}${audio}</toast>`;
-}
-
-function wnsTypeOf(xml: string): 'wns/toast' | 'wns/tile' | 'wns/badge' {
-  const root = /^\s*(?:<\?xml[^>]*\?>\s*)?<([a-zA-Z]+)/.exec(xml)?.[1];
-  if (root === 'tile') return 'wns/tile';
-  if (root === 'badge') return 'wns/badge';
-  return 'wns/toast';
+function pick(
+  provider: Provider,
+  { message, template, payload }: NotificationContent,
+): { path: string; checked: Checked<ProviderPayload> } | null {
+  const unified = payload ? unifiedFor(provider, payload.services) : null;
+  if (unified) return { path: `$.payload.services.${SERVICE_KEYS[provider]}`, checked: unified };
+  const fromTemplate = template ? templateFor(provider, template) : null;
+  if (fromTemplate) return { path: '$.template', checked: { ok: true, value: fromTemplate } };
+  if (message !== undefined) return { path: '$.message', checked: messageFor(provider, message) };
+  return null;
 }

@@ -170,3 +170,22 @@ async function storedCount(): Promise<number> {
   }>();
   return row?.n ?? 0;
 }
+
+describe('payload limits of providers without devices', () => {
+  it('checks a long message against SMS only once the backend has SMS devices', async () => {
+    const demo = await seed({
+      backendId: 'backend-long',
+      backendName: 'long',
+      admin: { username: 'admin-long', password: 'password-long' },
+      oauth: { clientId: 'client-long', clientSecret: 'secret-long' },
+    });
+    const long = { message: 'a'.repeat(1500) };
+    await register(demo, { platform: 'IOS', token: hexToken() });
+    expect((await asAdmin(demo, NOTIFICATIONS, { body: long })).status).toBe(201);
+
+    await register(demo, { platform: 'ANDROID', token: '+14155550123', provider: 'SYNIVERSE' });
+    const refused = await asAdmin(demo, NOTIFICATIONS, { body: long });
+    const problem = await expectProblem(refused, 400, NOTIFICATIONS);
+    expect(problem.detail).toMatch(/SYNIVERSE payload is 1500 bytes/);
+  });
+});
