@@ -59,6 +59,19 @@ export class BackendCoordinator extends DurableObject<Env> {
   }
 
   /**
+   * Cancels a send that is still waiting for its sendOn; `started` once it is under way.
+   * Unknown ids answer `unknown` (nothing waits for them).
+   */
+  async cancel(notificationId: number): Promise<'cancelled' | 'started' | 'unknown'> {
+    const job = this.#jobs.get(notificationId);
+    if (!job) return 'unknown';
+    if (job.phase !== 'waiting') return 'started';
+    this.#drop(notificationId);
+    await this.#armAlarm();
+    return 'cancelled';
+  }
+
+  /**
    * Whether the consumer should send a batch: not when it was already counted or its send is
    * over, and not to a profile the provider already rejected during this send.
    */
@@ -130,6 +143,10 @@ export class BackendCoordinator extends DurableObject<Env> {
   }
 
   async #start(job: Job): Promise<void> {
+    // Claimed before any await, so a cancel arriving meanwhile sees the send has started.
+    job.phase = 'resolving';
+    job.lastActivity = Date.now();
+    this.#save(job);
     const db = drizzle(this.env.DB);
     const [row] = await db
       .select({ status: notifications.status, backendId: notifications.backendId })
@@ -146,8 +163,6 @@ export class BackendCoordinator extends DurableObject<Env> {
       .where(eq(backends.id, row.backendId))
       .limit(1);
     job.threshold = warningThreshold(backend?.policies ?? '{}');
-    job.phase = 'resolving';
-    job.lastActivity = Date.now();
     this.#save(job);
     await db
       .update(notifications)

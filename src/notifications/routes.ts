@@ -91,6 +91,32 @@ notificationRoutes.get('/:id{[0-9]+}', async (c) => {
   return c.json(notificationView(row, new URL(c.req.url).origin));
 });
 
+/** Cancels a Scheduled notification (api-contract.md): 204, then it is gone; unknown ids 204. */
+notificationRoutes.delete('/:id{[0-9]+}', async (c) => {
+  const param = c.req.param('id');
+  const id = Number(param);
+  const { backendId } = c.get('caller');
+  const db = c.get('db');
+  const mine = and(eq(notifications.id, id), eq(notifications.backendId, backendId));
+  const [row] = Number.isSafeInteger(id)
+    ? await db.select({ status: notifications.status }).from(notifications).where(mine).limit(1)
+    : [];
+  if (!row) return c.body(null, 204);
+  const refusal = `Notification ${id} is ${row.status}; only a Scheduled notification can be cancelled.`;
+  if (row.status !== 'Scheduled') throw badRequest(refusal, [], 'NOT_CANCELLABLE');
+
+  const coordinator = c.env.COORDINATOR.get(c.env.COORDINATOR.idFromName(backendId));
+  if ((await coordinator.cancel(id)) === 'started') {
+    throw badRequest(
+      `Notification ${id} has started sending and can no longer be cancelled.`,
+      [],
+      'NOT_CANCELLABLE',
+    );
+  }
+  await db.delete(notifications).where(mine);
+  return c.body(null, 204);
+});
+
 const ListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).default(1000),
   offset: z.coerce.number().int().min(0).default(0),
