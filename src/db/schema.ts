@@ -143,6 +143,8 @@ export const devices = sqliteTable(
     index('devices_backend_id').on(t.backendId, t.id),
     index('devices_backend_user').on(t.backendId, t.user),
     index('devices_backend_token').on(t.backendId, t.token),
+    /** The 60-day prune (src/maintenance/prune.ts) finds stale devices by this. */
+    index('devices_modified_on').on(t.modifiedOn),
   ],
 );
 
@@ -169,4 +171,20 @@ export const notifications = sqliteTable(
     platformCounts: text('platform_counts').notNull().default(sql`'[]'`),
   },
   (t) => [index('notifications_backend_id').on(t.backendId, t.id)],
+);
+
+/**
+ * What each device of a send got, recorded after every wave of requests, so a redelivered or
+ * retried batch never sends to a device twice (issue #5). `outcome` is the Outcome JSON.
+ */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    notificationId: integer('notification_id').notNull(),
+    deviceId: text('device_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    outcome: text('outcome').notNull(),
+    recordedOn: integer('recorded_on').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.notificationId, t.deviceId] })],
 );

@@ -2,6 +2,7 @@
 import { log } from '../log';
 import type { PLATFORMS } from '../providers/types';
 import { deliverBatch } from './deliver';
+import { CLAIM_LEASE_MS, ClaimedElsewhere } from './delivery-log';
 import { DeliveryBatchSchema, type ParsedDeliveryBatch } from './messages';
 
 /** Must stay below the consumer's max_retries in wrangler.toml. */
@@ -20,6 +21,11 @@ export async function handleDeliveries(batch: MessageBatch<unknown>, env: Env): 
       await deliverBatch(env, delivery);
       message.ack();
     } catch (error) {
+      if (error instanceof ClaimedElsewhere) {
+        // Another copy of this batch is sending; come back once it logged (or its lease ran out).
+        message.retry({ delaySeconds: Math.ceil(CLAIM_LEASE_MS / 3000) });
+        continue;
+      }
       log.error('delivery.failed', {
         notificationId: delivery.notificationId,
         batchId: delivery.batchId,

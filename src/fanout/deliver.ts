@@ -5,7 +5,7 @@
  * batch once every device is settled.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/d1';
+import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { providerEndpoints } from '../config';
 import { devices } from '../db/schema';
 import { log } from '../log';
@@ -14,6 +14,7 @@ import { sendToDevice } from '../providers';
 import { sharedApnsTokens } from '../providers/apns-token-keeper';
 import type { Outcome, ProfileCredentials } from '../providers/types';
 import { BACKOFF_BASE_SECONDS, settleAttempt } from './batch-outcome';
+import { ClaimedElsewhere, claim, readLog, settled, writeLog } from './delivery-log';
 import { messageKey } from './message-key';
 import type { DeliveryBatch, ParsedDeliveryBatch } from './messages';
 
@@ -32,7 +33,7 @@ export async function deliverBatch(env: Env, batch: ParsedDeliveryBatch): Promis
   } else {
     const credentials = await loadCredentials(db, env.CREDENTIALS_KEY, batch.profileId);
     outcomes = credentials
-      ? await sendAll(env, credentials, batch)
+      ? await sendOnce(env, db, credentials, batch)
       : batch.devices.map(() => ({
           kind: 'credentials',
           reason: 'The notification profile no longer exists.',
@@ -88,9 +89,15 @@ function retryBaseSeconds(env: Env): number {
     : BACKOFF_BASE_SECONDS;
 }
 
-/** Sends to every device of the batch, 6 at a time; stops at the first rejected credentials. */
-async function sendAll(
+/**
+ * Sends to the devices the delivery log does not already settle, in waves of CONCURRENCY
+ * requests: each wave is claimed before it is sent and logged before the next starts, so a
+ * redelivery resends at most the one wave that was in flight when this invocation died, and a
+ * concurrent copy of the batch never sends to the same device. Stops at rejected credentials.
+ */
+async function sendOnce(
   env: Env,
+  db: DrizzleD1Database,
   credentials: ProfileCredentials,
   batch: ParsedDeliveryBatch,
 ): Promise<Outcome[]> {
@@ -98,27 +105,59 @@ async function sendAll(
     endpoints: providerEndpoints(env),
     apnsTokens: (c: Parameters<typeof sharedApnsTokens>[1]) => sharedApnsTokens(env.APNS_TOKENS, c),
   };
-  const outcomes: Outcome[] = new Array(batch.devices.length);
+  const { notificationId, attempt } = batch;
+  const ids = batch.devices.map((d) => d.id);
+  const before = await readLog(db, notificationId, ids);
+  const outcomes: (Outcome | undefined)[] = batch.devices.map((d) =>
+    settled(before.get(d.id), attempt),
+  );
+  const pending = batch.devices
+    .map((device, index) => ({ device, index }))
+    .filter(({ index }) => outcomes[index] === undefined);
+
   let stopped: Outcome | null = null;
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < batch.devices.length; i = next++) {
-      const device = batch.devices[i];
-      if (!device) continue;
-      if (stopped) {
-        outcomes[i] = stopped;
-        continue;
-      }
-      const key = await messageKey(batch.notificationId, device.id);
-      const target = { deviceId: device.id, token: device.token };
-      // One device's unexpected failure must not fail (and so resend) the whole batch.
-      const outcome = await sendToDevice(credentials, batch.payload, target, ctx, key).catch(
-        (): Outcome => ({ kind: 'retry', reason: `${credentials.provider} send failed` }),
-      );
-      outcomes[i] = outcome;
-      if (outcome.kind === 'credentials') stopped = outcome;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return outcomes;
+  for (let start = 0; start < pending.length; start += CONCURRENCY) {
+    const wave = pending.slice(start, start + CONCURRENCY);
+    const mine = await claim(
+      db,
+      notificationId,
+      attempt,
+      wave.map(({ device }) => device.id),
+    );
+    const sending = wave.filter(({ device }) => mine.has(device.id));
+    const results = await Promise.all(
+      sending.map(async ({ device }): Promise<Outcome> => {
+        if (stopped) return stopped;
+        const key = await messageKey(notificationId, device.id);
+        const target = { deviceId: device.id, token: device.token };
+        // One device's unexpected failure must not fail (and so resend) the whole batch.
+        return sendToDevice(credentials, batch.payload, target, ctx, key).catch(
+          (): Outcome => ({ kind: 'retry', reason: `${credentials.provider} send failed` }),
+        );
+      }),
+    );
+    const logged = sending.map(({ device, index }, i) => {
+      const outcome = results[i] ?? { kind: 'retry', reason: 'not sent' };
+      outcomes[index] = outcome;
+      return { deviceId: device.id, outcome };
+    });
+    stopped ??= results.find((o) => o.kind === 'credentials') ?? null;
+    await writeLog(db, notificationId, attempt, logged);
+  }
+
+  // Devices another delivery claimed: use what it logged, or wait for it to finish.
+  const elsewhere = batch.devices.filter((_, index) => outcomes[index] === undefined);
+  if (elsewhere.length > 0) {
+    const after = await readLog(
+      db,
+      notificationId,
+      elsewhere.map((d) => d.id),
+    );
+    batch.devices.forEach((device, index) => {
+      outcomes[index] ??= settled(after.get(device.id), attempt);
+    });
+    const unsettled = outcomes.filter((o) => o === undefined).length;
+    if (unsettled > 0) throw new ClaimedElsewhere(unsettled);
+  }
+  return outcomes.map((o) => o ?? { kind: 'retry', reason: 'not sent' });
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `devices_modified_on` ON `devices` (`modified_on`);

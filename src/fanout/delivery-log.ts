@@ -1,0 +1,129 @@
+/**
+ * The per-(notification, device) delivery log in D1 (table `deliveries`). Before each wave of
+ * requests the consumer claims the wave's devices (outcome `pending`, with a lease); after it,
+ * it logs what each got. A batch delivered twice, even at the same time, or retried after the
+ * consumer died mid-way, sends only to devices it could claim, and reuses what the log says.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { DrizzleD1Database } from 'drizzle-orm/d1';
+import { z } from 'zod';
+import { deliveries } from '../db/schema';
+import type { Outcome } from '../providers/types';
+
+const LoggedOutcomeSchema = z.union([
+  z.object({ kind: z.literal('pending') }),
+  z.object({ kind: z.literal('accepted') }),
+  z.object({ kind: z.literal('dead'), reason: z.string(), ambiguous: z.literal(true).optional() }),
+  z.object({
+    kind: z.literal('retry'),
+    reason: z.string(),
+    retryAfterSeconds: z.number().optional(),
+  }),
+  z.object({ kind: z.enum(['credentials', 'bad-message']), reason: z.string() }),
+]);
+
+export type Logged = { attempt: number; outcome: z.infer<typeof LoggedOutcomeSchema> };
+
+/** How long a claim holds before another delivery may take the device over. */
+export const CLAIM_LEASE_MS = 60_000;
+const PENDING = JSON.stringify({ kind: 'pending' });
+
+/** `deviceIds` as one bound parameter (D1 binds at most 100 per statement). */
+const idList = (deviceIds: string[]) =>
+  sql`(SELECT value FROM json_each(${JSON.stringify(deviceIds)}))`;
+
+/**
+ * Claims `deviceIds` for `attempt`: free devices, devices whose claim lease ran out, and devices
+ * an earlier attempt left to "retry later". Answers the ids this delivery may send to.
+ */
+export async function claim(
+  db: DrizzleD1Database,
+  notificationId: number,
+  attempt: number,
+  deviceIds: string[],
+): Promise<Set<string>> {
+  if (deviceIds.length === 0) return new Set();
+  const now = Date.now();
+  const rows = await db.all<{ device_id: string }>(sql`
+    INSERT INTO deliveries (notification_id, device_id, attempt, outcome, recorded_on)
+    SELECT ${notificationId}, value, ${attempt}, ${PENDING}, ${now} FROM ${idList(deviceIds)}
+    WHERE true
+    ON CONFLICT (notification_id, device_id) DO UPDATE SET
+      attempt = excluded.attempt, outcome = excluded.outcome, recorded_on = excluded.recorded_on
+    WHERE (deliveries.outcome = ${PENDING} AND deliveries.recorded_on < ${now - CLAIM_LEASE_MS})
+      OR (json_extract(deliveries.outcome, '$.kind') = 'retry'
+        AND deliveries.attempt < excluded.attempt)
+    RETURNING device_id`);
+  return new Set(rows.map((r) => r.device_id));
+}
+
+/** The logged outcomes of `deviceIds`. */
+export async function readLog(
+  db: DrizzleD1Database,
+  notificationId: number,
+  deviceIds: string[],
+): Promise<Map<string, Logged>> {
+  const logged = new Map<string, Logged>();
+  if (deviceIds.length === 0) return logged;
+  const rows = await db
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.notificationId, notificationId),
+        sql`${deliveries.deviceId} IN ${idList(deviceIds)}`,
+      ),
+    );
+  for (const row of rows) {
+    const outcome = LoggedOutcomeSchema.safeParse(JSON.parse(row.outcome));
+    if (outcome.success) logged.set(row.deviceId, { attempt: row.attempt, outcome: outcome.data });
+  }
+  return logged;
+}
+
+/** Logs one wave's outcomes over its claims. */
+export async function writeLog(
+  db: DrizzleD1Database,
+  notificationId: number,
+  attempt: number,
+  wave: { deviceId: string; outcome: Outcome }[],
+): Promise<void> {
+  if (wave.length === 0) return;
+  const now = Date.now();
+  await db
+    .insert(deliveries)
+    .values(
+      wave.map(({ deviceId, outcome }) => ({
+        notificationId,
+        deviceId,
+        attempt,
+        outcome: JSON.stringify(outcome),
+        recordedOn: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [deliveries.notificationId, deliveries.deviceId],
+      set: {
+        attempt: sql`excluded.attempt`,
+        outcome: sql`excluded.outcome`,
+        recordedOn: sql`excluded.recorded_on`,
+      },
+    });
+}
+
+/**
+ * The outcome that settles the device for `attempt`, if the log has one: anything but pending
+ * or "retry later" does; a retry logged by this attempt (or a later one) is already handed on.
+ */
+export function settled(logged: Logged | undefined, attempt: number): Outcome | undefined {
+  const outcome = logged?.outcome;
+  if (!logged || !outcome || outcome.kind === 'pending') return undefined;
+  return outcome.kind !== 'retry' || logged.attempt >= attempt ? outcome : undefined;
+}
+
+/** Thrown when devices of the batch are claimed by another delivery that has not finished. */
+export class ClaimedElsewhere extends Error {
+  constructor(readonly devices: number) {
+    super(`${devices} devices are being sent by another delivery of this batch`);
+  }
+}

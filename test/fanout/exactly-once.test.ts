@@ -1,0 +1,148 @@
+/** No device gets the same notification twice, whatever fails between the queue and APNs. */
+import { runDurableObjectAlarm } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { deliverBatch } from '../../src/fanout/deliver';
+import { ClaimedElsewhere } from '../../src/fanout/delivery-log';
+import type { ParsedDeliveryBatch } from '../../src/fanout/messages';
+import { composeFor } from '../../src/payload/compose';
+import {
+  asAdmin,
+  type Demo,
+  hexToken,
+  NOTIFICATIONS,
+  register,
+  sandboxRequests,
+  seed,
+  waitForFinal,
+} from '../helpers';
+
+/** A Scheduled notification (so nothing sends it yet) and a delivery batch of its devices. */
+async function pendingBatch(demo: Demo, count: number) {
+  const user = `once-${crypto.randomUUID().slice(0, 8)}`;
+  const tokens = Array.from({ length: count }, () => hexToken('c'));
+  await register(demo, ...tokens.map((token) => ({ platform: 'IOS', token, user })));
+  const sendOn = new Date(Date.now() + 3_600_000).toISOString();
+  const res = await asAdmin(demo, NOTIFICATIONS, {
+    body: { message: 'once', users: [user], sendOn },
+  });
+  const { id } = (await res.json()) as { id: number };
+
+  const rows = await env.DB.prepare('SELECT id, token FROM devices WHERE user = ? ORDER BY id')
+    .bind(user)
+    .all<{ id: string; token: string }>();
+  const composed = composeFor('APNS', { message: 'once' });
+  if (!composed.ok) throw new Error(composed.reason);
+  const batch: ParsedDeliveryBatch = {
+    notificationId: id,
+    backendId: demo.backendId,
+    batchId: 0,
+    profileId: `profile-apns-${demo.backendId}`,
+    payload: composed.payload,
+    devices: rows.results.map((r) => ({ id: r.id, token: r.token, platform: 'IOS' as const })),
+    attempt: 1,
+  };
+  return { id, tokens, batch };
+}
+
+/** An env whose D1 fails right after the `n`-th write to the delivery log has been stored. */
+function dyingAfterLogWrite(n: number): Env {
+  let writes = 0;
+  const db = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop !== 'prepare') return Reflect.get(target, prop).bind(target);
+      return (query: string) => {
+        const statement = target.prepare(query);
+        if (!/insert into "deliveries"/i.test(query)) return statement;
+        const wrap = (s: D1PreparedStatement): D1PreparedStatement =>
+          new Proxy(s, {
+            get(inner, key) {
+              if (key === 'bind') return (...values: unknown[]) => wrap(inner.bind(...values));
+              if (key !== 'run') return Reflect.get(inner, key).bind(inner);
+              return async () => {
+                const result = await inner.run();
+                if (++writes === n) throw new Error('the consumer died');
+                return result;
+              };
+            },
+          });
+        return wrap(statement);
+      };
+    },
+  });
+  return { ...env, DB: db };
+}
+
+async function requestsPerToken(tokens: string[]): Promise<number[]> {
+  return Promise.all(tokens.map(async (t) => (await sandboxRequests(t, 'APNS')).length));
+}
+
+describe('exactly one push per device per notification', () => {
+  it('sends only the rest when the consumer died after half a batch', async () => {
+    const demo = await seed();
+    const { tokens, batch } = await pendingBatch(demo, 18);
+
+    const crash = await deliverBatch(dyingAfterLogWrite(2), batch).catch((e: Error) => e);
+    expect((crash as Error & { cause?: Error }).cause?.message).toBe('the consumer died');
+    const afterCrash = await requestsPerToken(tokens);
+    expect(afterCrash.filter((n) => n === 1)).toHaveLength(12);
+    expect(afterCrash.filter((n) => n === 0)).toHaveLength(6);
+
+    await deliverBatch(env, batch);
+    expect(await requestsPerToken(tokens)).toEqual(tokens.map(() => 1));
+  });
+
+  it('sends nothing when the same batch is delivered twice', async () => {
+    const demo = await seed();
+    const { id, tokens, batch } = await pendingBatch(demo, 8);
+    // Two copies at once: each sends only what it claimed; one may have to come back later.
+    const copies = await Promise.allSettled([deliverBatch(env, batch), deliverBatch(env, batch)]);
+    expect(copies.some((copy) => copy.status === 'fulfilled')).toBe(true);
+    await deliverBatch(env, batch);
+    expect(await requestsPerToken(tokens)).toEqual(tokens.map(() => 1));
+    const row = await env.DB.prepare('SELECT success_count FROM notifications WHERE id = ?')
+      .bind(id)
+      .first<{ success_count: number }>();
+    expect(row?.success_count).toBe(8);
+  });
+
+  it('waits for a live claim and takes over one whose lease ran out', async () => {
+    const demo = await seed();
+    const { id, batch } = await pendingBatch(demo, 2);
+    const [live, stale] = batch.devices;
+    const claimOf = (deviceId: string, at: number) =>
+      env.DB.prepare(
+        `INSERT INTO deliveries (notification_id, device_id, attempt, outcome, recorded_on)
+         VALUES (?, ?, 1, '{"kind":"pending"}', ?)`,
+      )
+        .bind(id, deviceId, at)
+        .run();
+    await claimOf(live?.id ?? '', Date.now());
+    await claimOf(stale?.id ?? '', Date.now() - 61_000);
+
+    const waiting = await deliverBatch(env, batch).catch((e: Error) => e);
+    expect(waiting).toBeInstanceOf(ClaimedElsewhere);
+    expect(await requestsPerToken([live?.token ?? '', stale?.token ?? ''])).toEqual([0, 1]);
+  });
+
+  it('sends once when the alarm fires twice', async () => {
+    const demo = await seed();
+    const user = `alarm-${crypto.randomUUID().slice(0, 8)}`;
+    const tokens = Array.from({ length: 5 }, () => hexToken('e'));
+    await register(demo, ...tokens.map((token) => ({ platform: 'IOS', token, user })));
+    const sendOn = new Date(Date.now() + 1_000).toISOString();
+    const res = await asAdmin(demo, NOTIFICATIONS, {
+      body: { message: 'alarm', users: [user], sendOn },
+    });
+    const { id } = (await res.json()) as { id: number };
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName(demo.backendId));
+    await Promise.all([runDurableObjectAlarm(coordinator), runDurableObjectAlarm(coordinator)]);
+    await runDurableObjectAlarm(coordinator);
+
+    const final = await waitForFinal(demo, id);
+    expect(final).toMatchObject({ status: 'Sent', deviceCount: 5, successCount: 5 });
+    expect(await requestsPerToken(tokens)).toEqual(tokens.map(() => 1));
+  });
+});
