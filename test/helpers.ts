@@ -112,11 +112,11 @@ export function asAdmin(demo: Demo, path: string, call: Call = {}): Promise<Resp
 
 export const FINAL = ['Sent', 'Warning', 'Error'];
 
-/** Polls a notification until it has a final status (bounded: 40 s unless told). */
+/** Polls a notification until it has a final status (bounded: 90 s unless told). */
 export async function waitForFinal(
   demo: Demo,
   id: number,
-  timeoutMs = 40_000,
+  timeoutMs = 90_000,
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -478,5 +478,5 @@ describe('provider answers end to end', () => {
       });
       if (row.error) expect(result?.errorMessage, row.name).toMatch(row.error);
     }
-  });
+  }, 120_000);
 });
