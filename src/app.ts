@@ -5,7 +5,7 @@ import { oauthRoutes } from './auth/oauth-routes';
 import { devRoutes } from './dev/routes';
 import { deviceRoutes } from './devices/routes';
 import { type AppEnv, ECID_HEADER, requestContext } from './http/context';
-import { ApiError, problemBody } from './http/problem';
+import { ApiError, methodNotAllowed, problemBody } from './http/problem';
 import { log } from './log';
 import { notificationRoutes } from './notifications/routes';
 import { NOTIFICATIONS_PATH } from './notifications/view';
@@ -20,6 +20,20 @@ app.route('/mobile/platform/devices', deviceRoutes);
 app.route(NOTIFICATIONS_PATH, notificationRoutes);
 app.route('/__dev', devRoutes);
 app.route('/admin/v1', adminRoutes);
+
+// Known paths asked with another method: 405 with Allow, not 404.
+const METHODS: [string, string[]][] = [
+  ['/oauth2/v1/token', ['POST']],
+  ['/mobile/platform/devices/register', ['POST']],
+  ['/mobile/platform/devices/deregister', ['POST']],
+  [NOTIFICATIONS_PATH, ['GET', 'POST']],
+  [`${NOTIFICATIONS_PATH}/:id`, ['GET', 'DELETE']],
+];
+for (const [path, allowed] of METHODS) {
+  app.all(path, () => {
+    throw methodNotAllowed(allowed);
+  });
+}
 
 app.notFound((c) => {
   const ecid = c.get('ecid') ?? crypto.randomUUID();

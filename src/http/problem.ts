@@ -71,3 +71,11 @@ export function problemBody(
     ...(details.length > 0 ? { 'o:errorDetails': details } : {}),
   };
 }
+
+/** 405 for a known path asked with a method it does not serve. */
+export function methodNotAllowed(allowed: string[]) {
+  const allow = allowed.join(', ');
+  return new ApiError(405, 'METHOD_NOT_ALLOWED', `This resource accepts ${allow}.`, [], {
+    Allow: allow,
+  });
+}

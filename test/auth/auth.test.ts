@@ -339,3 +339,22 @@ describe('OAuth client credentials', () => {
     expect(ok.status).toBe(201);
   });
 });
+
+describe('methods', () => {
+  it('answers 405 with Allow when a known path is asked with another method', async () => {
+    const demo = await seed();
+    const cases: [string, string, string][] = [
+      ['GET', `${DEVICES}/register`, 'POST'],
+      ['PUT', `${DEVICES}/deregister`, 'POST'],
+      ['PATCH', NOTIFICATIONS, 'GET, POST'],
+      ['PUT', `${NOTIFICATIONS}/1`, 'GET, DELETE'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await asAdmin(demo, path, { method });
+      await expectProblem(res, 405, path);
+      expect(res.headers.get('Allow')).toBe(allow);
+    }
+    const token = await api('/oauth2/v1/token');
+    expect(token.status).toBe(405);
+  });
+});
