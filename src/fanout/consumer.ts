@@ -1,47 +1,58 @@
-/** The DELIVERIES queue handler: each message is parsed, delivered, then acked one by one. */
+/** The DELIVERIES queue handler: each message is parsed, delivered, then acked or retried. */
 import { log } from '../log';
 import type { PLATFORMS } from '../providers/types';
-import { deliverBatch } from './deliver';
+import { deliverBatch, type Invocation, newInvocation } from './deliver';
 import { CLAIM_LEASE_MS, ClaimedElsewhere } from './delivery-log';
 import { DeliveryBatchSchema, type ParsedDeliveryBatch } from './messages';
 
 /** Must stay below the consumer's max_retries in wrangler.toml. */
 const MAX_ATTEMPTS = 4;
 
+/**
+ * Handles the messages of a queue batch side by side, so one batch's D1 and coordinator round
+ * trips overlap another's requests; provider requests share one limit of 6 in flight.
+ */
 export async function handleDeliveries(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = DeliveryBatchSchema.safeParse(message.body);
-    if (!parsed.success) {
-      log.error('delivery.malformed', { messageId: message.id });
-      message.ack();
-      continue;
+  const invocation = newInvocation();
+  await Promise.all(batch.messages.map((message) => handleOne(message, env, invocation)));
+}
+
+async function handleOne(
+  message: Message<unknown>,
+  env: Env,
+  invocation: Invocation,
+): Promise<void> {
+  const parsed = DeliveryBatchSchema.safeParse(message.body);
+  if (!parsed.success) {
+    log.error('delivery.malformed', { messageId: message.id });
+    message.ack();
+    return;
+  }
+  const delivery = parsed.data;
+  try {
+    await deliverBatch(env, delivery, invocation);
+    message.ack();
+  } catch (error) {
+    if (error instanceof ClaimedElsewhere) {
+      // Another copy of this batch is sending; come back once it logged (or its lease ran out).
+      message.retry({ delaySeconds: Math.ceil(CLAIM_LEASE_MS / 3000) });
+      return;
     }
-    const delivery = parsed.data;
-    try {
-      await deliverBatch(env, delivery);
-      message.ack();
-    } catch (error) {
-      if (error instanceof ClaimedElsewhere) {
-        // Another copy of this batch is sending; come back once it logged (or its lease ran out).
-        message.retry({ delaySeconds: Math.ceil(CLAIM_LEASE_MS / 3000) });
-        continue;
-      }
-      log.error('delivery.failed', {
-        notificationId: delivery.notificationId,
-        batchId: delivery.batchId,
-        attempt: message.attempts,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      if (message.attempts < MAX_ATTEMPTS) {
-        message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
-        continue;
-      }
-      // Out of attempts: the batch counts as failed so the notification still gets a final status.
-      await reportFailed(env, delivery).then(
-        () => message.ack(),
-        () => message.retry(),
-      );
+    log.error('delivery.failed', {
+      notificationId: delivery.notificationId,
+      batchId: delivery.batchId,
+      attempt: message.attempts,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    if (message.attempts < MAX_ATTEMPTS) {
+      message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+      return;
     }
+    // Out of attempts: the batch counts as failed so the notification still gets a final status.
+    await reportFailed(env, delivery).then(
+      () => message.ack(),
+      () => message.retry(),
+    );
   }
 }
 

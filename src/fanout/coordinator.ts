@@ -28,18 +28,35 @@ import { type BatchReport, BatchReportSchema, type DeliveryBatch } from './messa
 import { planBatches } from './plan';
 import { finalStatus, warningThreshold } from './status';
 
-const PAGE_SIZE = 500;
+const PAGE_SIZE = 1000;
 /** Pages read per alarm run; the alarm re-arms at once to continue a large send. */
-const PAGES_PER_RUN = 20;
+const PAGES_PER_RUN = 10;
+/**
+ * Batches enqueued and not yet reported before resolving pauses; reports resume it. Keeps the
+ * queue backlog (and so memory) flat however large the audience.
+ */
+const MAX_OUTSTANDING = 200;
+/** Progress (counts while Sending) is written to D1 at most this often; the final write is exact. */
+const PROGRESS_EVERY_MS = 1000;
+/** Cloudflare Queues: at most 100 messages and 256 KB per sendBatch. */
+const SEND_BATCH_MESSAGES = 100;
+const SEND_BATCH_BYTES = 200 * 1024;
 /** A send whose batches stop reporting for this long is finalised with what it has. */
 const STALE_MS = 15 * 60_000;
 
 /** The coordinator's answer to a consumer about to send a batch. */
 export type Admission = { kind: 'send' } | { kind: 'done' } | { kind: 'blocked'; reason: string };
 
+/** Batches of a send enqueued and not yet reported. */
+function outstanding(job: Job): number {
+  return job.batchesEnqueued - job.batchesReported;
+}
+
 export class BackendCoordinator extends DurableObject<Env> {
   #jobs = new Map<number, Job>();
   #finishing = new Set<number>();
+  /** When each send's progress was last written to D1. */
+  #progressAt = new Map<number, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -105,6 +122,8 @@ export class BackendCoordinator extends DurableObject<Env> {
     job.batchesReported += 1;
     job.lastActivity = Date.now();
     this.#save(job);
+    // Resolving paused at MAX_OUTSTANDING: this report may let it go on.
+    if (job.phase === 'resolving') await this.#armAlarm();
     await this.#settle(job);
   }
 
@@ -133,7 +152,7 @@ export class BackendCoordinator extends DurableObject<Env> {
       const at =
         job.phase === 'waiting'
           ? job.dueAt
-          : job.phase === 'resolving'
+          : job.phase === 'resolving' && outstanding(job) < MAX_OUTSTANDING
             ? Date.now()
             : job.lastActivity + STALE_MS;
       next = next === null ? at : Math.min(next, at);
@@ -190,14 +209,20 @@ export class BackendCoordinator extends DurableObject<Env> {
       .select({
         clientId: clientProfiles.clientId,
         provider: clientProfiles.provider,
-        profileId: clientProfiles.profileId,
+        id: clientProfiles.profileId,
+        version: profiles.modifiedOn,
       })
       .from(clientProfiles)
       .innerJoin(clients, eq(clients.id, clientProfiles.clientId))
+      .innerJoin(profiles, eq(profiles.id, clientProfiles.profileId))
       .where(eq(clients.backendId, row.backendId));
-    const profiles = new Map(links.map((l) => [`${l.clientId}:${l.provider}`, l.profileId]));
+    const linked = new Map(links.map((l) => [`${l.clientId}:${l.provider}`, l]));
 
-    for (let page = 0; page < PAGES_PER_RUN && job.phase === 'resolving'; page++) {
+    for (
+      let page = 0;
+      page < PAGES_PER_RUN && job.phase === 'resolving' && outstanding(job) < MAX_OUTSTANDING;
+      page++
+    ) {
       const { devices, next } = await readDevicePage(
         db,
         row.backendId,
@@ -210,7 +235,7 @@ export class BackendCoordinator extends DurableObject<Env> {
         backendId: row.backendId,
         firstBatchId: job.batchesEnqueued,
         payloads,
-        profiles,
+        profiles: linked,
       });
       await this.#enqueue(plan.batches);
 
@@ -226,11 +251,24 @@ export class BackendCoordinator extends DurableObject<Env> {
     await this.#settle(job);
   }
 
+  /** One sendBatch per page where it fits: at most 100 messages and 200 KB per call. */
   async #enqueue(batches: DeliveryBatch[]): Promise<void> {
-    for (let i = 0; i < batches.length; i += 10) {
-      const slice = batches.slice(i, i + 10);
-      await this.env.DELIVERIES.sendBatch(slice.map((body) => ({ body, contentType: 'json' })));
+    let call: MessageSendRequest<DeliveryBatch>[] = [];
+    let bytes = 0;
+    for (const body of batches) {
+      const size = new TextEncoder().encode(JSON.stringify(body)).byteLength;
+      if (
+        call.length === SEND_BATCH_MESSAGES ||
+        (call.length > 0 && bytes + size > SEND_BATCH_BYTES)
+      ) {
+        await this.env.DELIVERIES.sendBatch(call);
+        call = [];
+        bytes = 0;
+      }
+      call.push({ body, contentType: 'json' });
+      bytes += size;
     }
+    if (call.length > 0) await this.env.DELIVERIES.sendBatch(call);
   }
 
   async #settle(job: Job): Promise<void> {
@@ -242,6 +280,9 @@ export class BackendCoordinator extends DurableObject<Env> {
   }
 
   async #writeProgress(job: Job): Promise<void> {
+    const now = Date.now();
+    if (now - (this.#progressAt.get(job.notificationId) ?? 0) < PROGRESS_EVERY_MS) return;
+    this.#progressAt.set(job.notificationId, now);
     const { deviceCount, successCount } = totals(job);
     await drizzle(this.env.DB)
       .update(notifications)
@@ -285,6 +326,7 @@ export class BackendCoordinator extends DurableObject<Env> {
     });
     this.#drop(job.notificationId);
     this.#finishing.delete(job.notificationId);
+    this.#progressAt.delete(job.notificationId);
     await this.#armAlarm();
   }
 

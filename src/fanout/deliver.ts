@@ -15,13 +15,34 @@ import { sharedApnsTokens } from '../providers/apns-token-keeper';
 import type { Outcome, ProfileCredentials } from '../providers/types';
 import { BACKOFF_BASE_SECONDS, settleAttempt } from './batch-outcome';
 import { ClaimedElsewhere, claim, readLog, settled, writeLog } from './delivery-log';
+import { createLimiter, type Limiter } from './limiter';
 import { messageKey } from './message-key';
 import type { DeliveryBatch, ParsedDeliveryBatch } from './messages';
 
 export const CONCURRENCY = 6;
 const DELETE_CHUNK = 90;
 
-export async function deliverBatch(env: Env, batch: ParsedDeliveryBatch): Promise<void> {
+/**
+ * What the batches of one consumer invocation share: a limit of provider requests in flight (a
+ * deployed Worker opens at most 6 connections at once), and the profiles a provider rejected
+ * during a send, so no batch of that send in the invocation uses them again.
+ */
+export type Invocation = {
+  limit: Limiter;
+  /** `${notificationId}:${profileId}` → the rejection. */
+  rejected: Map<string, Outcome>;
+};
+
+export function newInvocation(): Invocation {
+  return { limit: createLimiter(CONCURRENCY), rejected: new Map() };
+}
+
+/** Delivers one batch, sharing `invocation` with the other batches handled alongside. */
+export async function deliverBatch(
+  env: Env,
+  batch: ParsedDeliveryBatch,
+  invocation: Invocation = newInvocation(),
+): Promise<void> {
   const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName(batch.backendId));
   const admission = await coordinator.admit(batch.notificationId, batch.batchId, batch.profileId);
   if (admission.kind === 'done') return;
@@ -31,9 +52,14 @@ export async function deliverBatch(env: Env, batch: ParsedDeliveryBatch): Promis
   if (admission.kind === 'blocked') {
     outcomes = batch.devices.map(() => ({ kind: 'credentials', reason: admission.reason }));
   } else {
-    const credentials = await loadCredentials(db, env.CREDENTIALS_KEY, batch.profileId);
+    const credentials = await loadCredentials(
+      db,
+      env.CREDENTIALS_KEY,
+      batch.profileId,
+      batch.profileVersion,
+    );
     outcomes = credentials
-      ? await sendOnce(env, db, credentials, batch)
+      ? await sendOnce(env, db, credentials, batch, invocation)
       : batch.devices.map(() => ({
           kind: 'credentials',
           reason: 'The notification profile no longer exists.',
@@ -100,12 +126,14 @@ async function sendOnce(
   db: DrizzleD1Database,
   credentials: ProfileCredentials,
   batch: ParsedDeliveryBatch,
+  { limit, rejected }: Invocation,
 ): Promise<Outcome[]> {
   const ctx = {
     endpoints: providerEndpoints(env),
     apnsTokens: (c: Parameters<typeof sharedApnsTokens>[1]) => sharedApnsTokens(env.APNS_TOKENS, c),
   };
   const { notificationId, attempt } = batch;
+  const sendKey = `${notificationId}:${batch.profileId}`;
   const ids = batch.devices.map((d) => d.id);
   const before = await readLog(db, notificationId, ids);
   const outcomes: (Outcome | undefined)[] = batch.devices.map((d) =>
@@ -115,7 +143,6 @@ async function sendOnce(
     .map((device, index) => ({ device, index }))
     .filter(({ index }) => outcomes[index] === undefined);
 
-  let stopped: Outcome | null = null;
   for (let start = 0; start < pending.length; start += CONCURRENCY) {
     const wave = pending.slice(start, start + CONCURRENCY);
     const mine = await claim(
@@ -127,11 +154,18 @@ async function sendOnce(
     const sending = wave.filter(({ device }) => mine.has(device.id));
     const results = await Promise.all(
       sending.map(async ({ device }): Promise<Outcome> => {
-        if (stopped) return stopped;
         const key = await messageKey(notificationId, device.id);
         const target = { deviceId: device.id, token: device.token };
+        const send = async (): Promise<Outcome> => {
+          // Checked once a request slot is free: a rejection may have arrived meanwhile.
+          const known = rejected.get(sendKey);
+          if (known) return known;
+          const outcome = await sendToDevice(credentials, batch.payload, target, ctx, key);
+          if (outcome.kind === 'credentials') rejected.set(sendKey, outcome);
+          return outcome;
+        };
         // One device's unexpected failure must not fail (and so resend) the whole batch.
-        return sendToDevice(credentials, batch.payload, target, ctx, key).catch(
+        return limit(send).catch(
           (): Outcome => ({ kind: 'retry', reason: `${credentials.provider} send failed` }),
         );
       }),
@@ -141,7 +175,6 @@ async function sendOnce(
       outcomes[index] = outcome;
       return { deviceId: device.id, outcome };
     });
-    stopped ??= results.find((o) => o.kind === 'credentials') ?? null;
     await writeLog(db, notificationId, attempt, logged);
   }
 

@@ -43,6 +43,8 @@ export const DeliveryBatchSchema = z.object({
   backendId: z.string(),
   batchId: z.number().int().min(0),
   profileId: z.string(),
+  /** The profile's modifiedOn when the batch was planned: cached credentials of another go. */
+  profileVersion: z.number().int().default(0),
   payload: ProviderPayloadSchema,
   devices: z
     .array(z.object({ id: z.string(), token: z.string(), platform: z.enum(PLATFORMS) }))

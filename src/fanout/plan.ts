@@ -16,8 +16,8 @@ export type PlanInput = {
   backendId: string;
   firstBatchId: number;
   payloads: Record<Provider, Composed>;
-  /** `${clientId}:${provider}` → profile id. */
-  profiles: Map<string, string>;
+  /** `${clientId}:${provider}` → the linked profile and its version (its modifiedOn). */
+  profiles: Map<string, { id: string; version: number }>;
 };
 
 export type Plan = {
@@ -26,7 +26,7 @@ export type Plan = {
 };
 
 export function planBatches(devices: TargetDevice[], input: PlanInput): Plan {
-  const groups = new Map<string, TargetDevice[]>();
+  const groups = new Map<string, { version: number; devices: TargetDevice[] }>();
   const failures: Plan['failures'] = [];
 
   for (const device of devices) {
@@ -35,19 +35,19 @@ export function planBatches(devices: TargetDevice[], input: PlanInput): Plan {
       failures.push({ platform: device.platform, reason: composed.reason });
       continue;
     }
-    const profileId = input.profiles.get(`${device.clientId}:${device.provider}`);
-    if (!profileId) {
+    const profile = input.profiles.get(`${device.clientId}:${device.provider}`);
+    if (!profile) {
       const reason = `No ${device.provider} profile is linked to the device's client.`;
       failures.push({ platform: device.platform, reason });
       continue;
     }
-    const group = groups.get(profileId) ?? [];
-    group.push(device);
-    groups.set(profileId, group);
+    const group = groups.get(profile.id) ?? { version: profile.version, devices: [] };
+    group.devices.push(device);
+    groups.set(profile.id, group);
   }
 
   const batches: DeliveryBatch[] = [];
-  for (const [profileId, group] of groups) {
+  for (const [profileId, { version, devices: group }] of groups) {
     const provider = group[0]?.provider;
     const composed = provider ? input.payloads[provider] : undefined;
     if (!composed?.ok) continue;
@@ -57,6 +57,7 @@ export function planBatches(devices: TargetDevice[], input: PlanInput): Plan {
         backendId: input.backendId,
         batchId: input.firstBatchId + batches.length,
         profileId,
+        profileVersion: version,
         payload: composed.payload,
         devices: slice.map(({ id, token, platform }) => ({ id, token, platform })),
       });

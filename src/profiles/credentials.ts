@@ -87,16 +87,35 @@ export async function sealCredentials(key: string, credentials: ProfileCredentia
   };
 }
 
+/** How long an isolate reuses a profile version's unsealed credentials. */
+export const CREDENTIALS_CACHE_MS = 5 * 60_000;
+const unsealed = new Map<string, { credentials: ProfileCredentials | null; until: number }>();
+
+/**
+ * A profile's credentials, unsealed; null when the profile is gone. With the profile's
+ * `version` (its modifiedOn), an isolate reuses them for that version, so an updated profile is
+ * read afresh at once; without it they are always read.
+ */
 export async function loadCredentials(
   db: DrizzleD1Database,
   key: string,
   profileId: string,
+  version?: number,
 ): Promise<ProfileCredentials | null> {
+  const cacheKey = `${profileId}:${version}`;
+  const cached = version === undefined ? undefined : unsealed.get(cacheKey);
+  if (cached && cached.until > Date.now()) return cached.credentials;
   const [row] = await db
     .select({ credentials: profiles.credentials })
     .from(profiles)
     .where(eq(profiles.id, profileId))
     .limit(1);
-  if (!row) return null;
-  return ProfileCredentialsSchema.parse(JSON.parse(await unseal(key, row.credentials)));
+  const credentials = row
+    ? ProfileCredentialsSchema.parse(JSON.parse(await unseal(key, row.credentials)))
+    : null;
+  if (unsealed.size > 1000) unsealed.clear();
+  if (version !== undefined) {
+    unsealed.set(cacheKey, { credentials, until: Date.now() + CREDENTIALS_CACHE_MS });
+  }
+  return credentials;
 }

@@ -38,6 +38,7 @@ async function pendingBatch(demo: Demo, count: number) {
     backendId: demo.backendId,
     batchId: 0,
     profileId: `profile-apns-${demo.backendId}`,
+    profileVersion: 0,
     payload: composed.payload,
     devices: rows.results.map((r) => ({ id: r.id, token: r.token, platform: 'IOS' as const })),
     attempt: 1,
