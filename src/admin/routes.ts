@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { type AdminEnv, backendAccess, requireMember } from './access';
 import { backendRoutes } from './backends';
 import { clientRoutes } from './clients';
+import { registryRoutes } from './devices';
 import { linkRoutes } from './links';
 import { profileRoutes } from './profiles';
 
@@ -17,3 +18,4 @@ adminRoutes.route('/backends', backendRoutes);
 adminRoutes.route('/backends/:backendId/clients', clientRoutes);
 adminRoutes.route('/backends/:backendId/profiles', profileRoutes);
 adminRoutes.route('/backends/:backendId/clients/:clientId/profiles', linkRoutes);
+adminRoutes.route('/backends/:backendId/devices', registryRoutes);

@@ -1,16 +1,17 @@
 /** /mobile/system/notifications/notifications: send, read one, list. */
-import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { isTrusted } from '../auth/caller';
 import { notifications } from '../db/schema';
 import { canonicalProvider } from '../devices/tokens';
 import { type AppEnv, requireCaller } from '../http/context';
+import { pageLinks, queryParams } from '../http/paging';
 import { ApiError, badRequest, notFound } from '../http/problem';
-import { parseOrThrow, readBody } from '../http/validate';
+import { readBody } from '../http/validate';
 import { payloadProblems } from '../payload/problems';
 import { targetedProviders } from '../payload/targets';
 import type { Provider } from '../providers/types';
+import { listOrder, listWhere, parseListQuery } from './list-query';
 import { reachableProviders } from './reachable';
 import { SendNotificationSchema, type StoredRequest } from './schemas';
 import { parseSendOn, sendOnWindowError } from './send-on';
@@ -117,54 +118,34 @@ notificationRoutes.delete('/:id{[0-9]+}', async (c) => {
   return c.body(null, 204);
 });
 
-const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).default(1000),
-  offset: z.coerce.number().int().min(0).default(0),
-  status: z.enum(['New', 'Scheduled', 'Sending', 'Sent', 'Warning', 'Error']).optional(),
-  tag: z.string().optional(),
-});
-
+/** Lists the backend's notifications: filters, order and paging of the contract (list-query.ts). */
 notificationRoutes.get('/', async (c) => {
-  const query = parseOrThrow(ListQuerySchema, c.req.query(), 'query parameters');
-  const limit = Math.min(query.limit, 1000);
+  const url = new URL(c.req.url);
+  const query = parseListQuery(queryParams(url));
+  const where = listWhere(c.get('caller').backendId, query);
   const db = c.get('db');
-  const filters: SQL[] = [eq(notifications.backendId, c.get('caller').backendId)];
-  if (query.status) filters.push(eq(notifications.status, query.status));
-  if (query.tag !== undefined) filters.push(eq(notifications.tag, query.tag));
-  const where = and(...filters);
 
+  // One row past the page tells whether there is a next one.
   const rows = await db
     .select()
     .from(notifications)
     .where(where)
-    .orderBy(asc(notifications.id))
-    .limit(limit + 1)
+    .orderBy(...listOrder(query))
+    .limit(query.limit + 1)
     .offset(query.offset);
-  const hasMore = rows.length > limit;
-  const items = rows.slice(0, limit);
+  const items = rows.slice(0, query.limit);
+  const hasMore = rows.length > query.limit;
   const [total] = await db.select({ n: count() }).from(notifications).where(where);
 
-  const url = new URL(c.req.url);
-  const page = (offset: number) => {
-    const next = new URL(url);
-    next.searchParams.set('limit', String(limit));
-    next.searchParams.set('offset', String(offset));
-    return next.toString();
-  };
-  const links = [
-    { rel: 'canonical', href: `${url.origin}${NOTIFICATIONS_PATH}` },
-    { rel: 'self', href: url.toString() },
-    ...(hasMore ? [{ rel: 'next', href: page(query.offset + limit) }] : []),
-    ...(query.offset > 0 ? [{ rel: 'prev', href: page(Math.max(0, query.offset - limit)) }] : []),
-  ];
+  const page = { limit: query.limit, offset: query.offset, hasMore };
   return c.json({
     items: items.map((row) => notificationView(row, url.origin)),
     hasMore,
-    limit,
+    limit: query.limit,
     offset: query.offset,
     count: items.length,
     totalResults: total?.n ?? items.length,
-    links,
+    links: pageLinks(url, `${url.origin}${NOTIFICATIONS_PATH}`, page),
   });
 });
 
