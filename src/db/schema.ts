@@ -186,5 +186,8 @@ export const deliveries = sqliteTable(
     outcome: text('outcome').notNull(),
     recordedOn: integer('recorded_on').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.notificationId, t.deviceId] })],
+  (t) => [
+    primaryKey({ columns: [t.notificationId, t.deviceId] }),
+    index('deliveries_recorded_on').on(t.recordedOn),
+  ],
 );

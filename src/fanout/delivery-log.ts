@@ -127,3 +127,24 @@ export class ClaimedElsewhere extends Error {
     super(`${devices} devices are being sent by another delivery of this batch`);
   }
 }
+
+/** The log is kept this long: long enough for every retry and redelivery of a send. */
+export const LOG_KEEP_MS = 7 * 24 * 3600 * 1000;
+
+/** Forgets log rows older than LOG_KEEP_MS, at most `pages` × `pageSize` of them. */
+export async function forgetOldDeliveries(
+  db: DrizzleD1Database,
+  now: number,
+  pages = 8,
+  pageSize = 5000,
+): Promise<number> {
+  let removed = 0;
+  for (let page = 0; page < pages; page++) {
+    const result = await db.run(sql`
+      DELETE FROM deliveries WHERE rowid IN (
+        SELECT rowid FROM deliveries WHERE recorded_on < ${now - LOG_KEEP_MS} LIMIT ${pageSize})`);
+    removed += result.meta.changes;
+    if (result.meta.changes < pageSize) break;
+  }
+  return removed;
+}

@@ -7,13 +7,17 @@ import { lt } from 'drizzle-orm';
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { z } from 'zod';
 import { devices } from '../db/schema';
+import { forgetOldDeliveries } from '../fanout/delivery-log';
 import { log } from '../log';
 import { type Deleted, deleteDevicesInPages, type PageLimits } from './delete-pages';
 
 export const DEFAULT_MAX_AGE_DAYS = 60;
 const DAY_MS = 24 * 3600 * 1000;
 
-/** 40 pages of 500: 20,000 devices a run, within D1's 50 queries per invocation (Free plan). */
+/**
+ * 40 pages of 500: 20,000 devices a run; with the delivery log's 8 pages, within D1's 50
+ * queries per invocation (Free plan).
+ */
 export const PRUNE_LIMITS: PageLimits = { pageSize: 500, maxPages: 40 };
 
 /** Whole days from 1 to 36,500; unset or empty is the default. */
@@ -50,8 +54,15 @@ export async function runScheduledPrune(controller: ScheduledController, env: En
     log.error('devices.prune_misconfigured', { cron: controller.cron });
     throw error;
   }
-  const result = await pruneStaleDevices(drizzle(env.DB), controller.scheduledTime, days);
-  const fields = { cron: controller.cron, maxAgeDays: days, ...result };
+  const db = drizzle(env.DB);
+  const result = await pruneStaleDevices(db, controller.scheduledTime, days);
+  const forgotten = await forgetOldDeliveries(db, controller.scheduledTime);
+  const fields = {
+    cron: controller.cron,
+    maxAgeDays: days,
+    ...result,
+    deliveriesForgotten: forgotten,
+  };
   if (result.hasMore) log.warn('devices.pruned_partly', fields);
   else log.info('devices.pruned', fields);
 }

@@ -67,6 +67,23 @@ describe('scheduled handler of the Worker', () => {
     expect(await deviceIds(second.backendId)).toEqual(names('recent', 2));
   });
 
+  it('forgets delivery log rows older than 7 days and keeps newer ones when the cron fires', async () => {
+    const log = env.DB.prepare(
+      `INSERT INTO deliveries (notification_id, device_id, attempt, outcome, recorded_on)
+       VALUES (?, ?, 1, '{"kind":"accepted"}', ?)`,
+    );
+    await env.DB.batch([
+      log.bind(1, 'old-a', NOW - 8 * DAY),
+      log.bind(1, 'old-b', NOW - 7 * DAY - 1),
+      log.bind(2, 'new-a', NOW - 6 * DAY),
+    ]);
+    await worker.scheduled(createScheduledController({ scheduledTime: NOW, cron: CRON }), env);
+    const { results } = await env.DB.prepare(
+      'SELECT device_id FROM deliveries ORDER BY device_id',
+    ).all<{ device_id: string }>();
+    expect(results.map((r) => r.device_id)).toEqual(['new-a']);
+  });
+
   it('reads DEVICE_MAX_AGE_DAYS from wrangler.toml as 60', () => {
     expect(env.DEVICE_MAX_AGE_DAYS).toBe('60');
   });

@@ -1,0 +1,1 @@
+CREATE INDEX `deliveries_recorded_on` ON `deliveries` (`recorded_on`);
