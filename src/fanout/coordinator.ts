@@ -55,8 +55,10 @@ function outstanding(job: Job): number {
 export class BackendCoordinator extends DurableObject<Env> {
   #jobs = new Map<number, Job>();
   #finishing = new Set<number>();
+  #resolving = new Set<number>();
   /** When each send's progress was last written to D1. */
   #progressAt = new Map<number, number>();
+  #progressLater = new Set<number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -132,7 +134,11 @@ export class BackendCoordinator extends DurableObject<Env> {
     const due = [...this.#jobs.values()].sort((a, b) => a.dueAt - b.dueAt);
     for (const job of due) {
       if (job.phase === 'waiting' && job.dueAt <= now) await this.#start(job);
-      if (job.phase === 'resolving') await this.#resolve(job);
+      if (job.phase === 'resolving' && !this.#resolving.has(job.notificationId)) {
+        // One reader per send, even if alarm() is entered again while this one awaits D1.
+        this.#resolving.add(job.notificationId);
+        await this.#resolve(job).finally(() => this.#resolving.delete(job.notificationId));
+      }
       if (job.phase === 'delivering' && now - job.lastActivity > STALE_MS) {
         job.firstError ??= 'Some deliveries did not report back in time.';
         await this.#finish(job);
@@ -279,10 +285,22 @@ export class BackendCoordinator extends DurableObject<Env> {
     }
   }
 
+  /** Writes the counts so far; within PROGRESS_EVERY_MS of the last write, defers it instead. */
   async #writeProgress(job: Job): Promise<void> {
-    const now = Date.now();
-    if (now - (this.#progressAt.get(job.notificationId) ?? 0) < PROGRESS_EVERY_MS) return;
-    this.#progressAt.set(job.notificationId, now);
+    const id = job.notificationId;
+    const wait = (this.#progressAt.get(id) ?? 0) + PROGRESS_EVERY_MS - Date.now();
+    if (wait > 0) {
+      if (!this.#progressLater.has(id)) {
+        this.#progressLater.add(id);
+        setTimeout(() => {
+          this.#progressLater.delete(id);
+          const current = this.#jobs.get(id);
+          if (current && !this.#finishing.has(id)) void this.#writeProgress(current);
+        }, wait);
+      }
+      return;
+    }
+    this.#progressAt.set(id, Date.now());
     const { deviceCount, successCount } = totals(job);
     await drizzle(this.env.DB)
       .update(notifications)
