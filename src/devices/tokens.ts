@@ -2,6 +2,7 @@
  * Notification token rules (api-contract.md, Device registry): providers per platform, and the
  * normalisation applied before a token is stored or matched. Pure.
  */
+import { FCM_TOKEN_RESERVE } from '../payload/limits';
 import type { Platform, Provider } from '../providers/types';
 
 export const MAX_TOKEN_BYTES = 4096;
@@ -52,6 +53,14 @@ export function normaliseToken(provider: Provider, raw: string): Normalised {
       return normaliseApns(token);
     case 'SYNIVERSE':
       return normalisePhone(token);
+    case 'FCM':
+      // Real tokens are about 160 bytes; the POST-time size check reserves 256 for the token.
+      if (new TextEncoder().encode(token).byteLength > FCM_TOKEN_RESERVE) {
+        return { ok: false, reason: `An FCM token is at most ${FCM_TOKEN_RESERVE} bytes.` };
+      }
+      return /\s/.test(token)
+        ? { ok: false, reason: 'The notification token contains white space.' }
+        : { ok: true, token };
     default:
       return /\s/.test(token)
         ? { ok: false, reason: 'The notification token contains white space.' }

@@ -308,7 +308,7 @@ describe('device registration', () => {
     const demo = await seed();
     const token = hexToken('', 4096);
     const body = await registered(
-      await register(demo, { mobileClient: client('ANDROID'), notificationToken: token }),
+      await register(demo, { mobileClient: client('IOS'), notificationToken: token }),
     );
     expect(body.notificationToken).toBe(token);
   });

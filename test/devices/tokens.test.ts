@@ -65,20 +65,28 @@ describe('normaliseToken', () => {
 
   it('accepts exactly 4096 bytes when counted in UTF-8 bytes, not characters', () => {
     expect(MAX_TOKEN_BYTES).toBe(4096);
-    expect(normaliseToken('FCM', 'a'.repeat(4096))).toEqual({ ok: true, token: 'a'.repeat(4096) });
-    expect(normaliseToken('FCM', 'é'.repeat(2048)).ok).toBe(true);
+    expect(normaliseToken('WNS', 'a'.repeat(4096))).toEqual({ ok: true, token: 'a'.repeat(4096) });
+    expect(normaliseToken('WNS', 'é'.repeat(2048)).ok).toBe(true);
+  });
+
+  it('accepts an FCM token of 256 bytes and refuses a longer one', () => {
+    expect(normaliseToken('FCM', 'a'.repeat(256)).ok).toBe(true);
+    expect(normaliseToken('FCM', 'a'.repeat(257))).toEqual({
+      ok: false,
+      reason: 'An FCM token is at most 256 bytes.',
+    });
   });
 
   it('refuses a token over 4096 bytes when counted in UTF-8 bytes', () => {
     for (const raw of ['a'.repeat(4097), 'é'.repeat(2049), 'f'.repeat(5000)]) {
-      const result = normaliseToken('FCM', raw);
+      const result = normaliseToken('WNS', raw);
       expect(result).toEqual({ ok: false, reason: expect.stringMatching(/4096 bytes/) });
     }
     expect(normaliseToken('APNS', 'A'.repeat(4097)).ok).toBe(false);
   });
 
   it('measures the length after trimming when the padding alone makes it too long', () => {
-    expect(normaliseToken('FCM', ` ${'a'.repeat(4096)} `)).toEqual({
+    expect(normaliseToken('WNS', ` ${'a'.repeat(4096)} `)).toEqual({
       ok: true,
       token: 'a'.repeat(4096),
     });
