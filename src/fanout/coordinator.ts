@@ -7,7 +7,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { and, eq, inArray } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import { backends, clientProfiles, clients, devices, notifications, profiles } from '../db/schema';
+import { backends, clientProfiles, clients, notifications, profiles } from '../db/schema';
 import { log } from '../log';
 import { StoredRequestSchema } from '../notifications/schemas';
 import { type Composed, composeFor } from '../payload/compose';
@@ -26,6 +26,7 @@ import {
 } from './job';
 import { type BatchReport, BatchReportSchema, type DeliveryBatch } from './messages';
 import { planBatches } from './plan';
+import { settleProfiles } from './settle-profiles';
 import { finalStatus, warningThreshold } from './status';
 
 const PAGE_SIZE = 1000;
@@ -36,7 +37,7 @@ const PAGES_PER_RUN = 10;
  * queue backlog (and so memory) flat however large the audience.
  */
 const MAX_OUTSTANDING = 200;
-/** Progress (counts while Sending) is written to D1 at most this often; the final write is exact. */
+/** Progress (counts while Sending) is written at most this often; the final write is exact. */
 const PROGRESS_EVERY_MS = 1000;
 /** Cloudflare Queues: at most 100 messages and 256 KB per sendBatch. */
 const SEND_BATCH_MESSAGES = 100;
@@ -348,54 +349,15 @@ export class BackendCoordinator extends DurableObject<Env> {
     await this.#armAlarm();
   }
 
-  /**
-   * Removes the devices that answered BadDeviceToken, except for a profile where every device
-   * did: that is an environment mix-up (providers.md §7), not dead tokens. Answers the first
-   * rejection of the send, naming the profile, if any.
-   */
+  /** Removes BadDeviceToken devices unless every device of their profile said so (mix-up). */
   async #settleProfiles(job: Job): Promise<string | null> {
     const db = drizzle(this.env.DB);
-    const mixedUp = Object.entries(job.answers)
-      .filter(([, a]) => a.suspects > 0 && a.other === 0)
-      .map(([profileId]) => profileId);
-    for (const [profileId, answers] of Object.entries(job.answers)) {
-      if (answers.suspects === 0 || mixedUp.includes(profileId)) continue;
-      const batches = await this.ctx.storage.list<string[]>({
-        prefix: suspectsPrefix(job.notificationId, profileId),
-      });
-      const ids = [...batches.values()].flat();
-      for (let i = 0; i < ids.length; i += 90) {
-        await db.delete(devices).where(inArray(devices.id, ids.slice(i, i + 90)));
-      }
-    }
-
-    const named = [...Object.keys(job.rejected), ...mixedUp];
-    if (named.length === 0) return null;
-    const rows = await db
-      .select({
-        id: profiles.id,
-        name: profiles.name,
-        provider: profiles.provider,
-        settings: profiles.settings,
-      })
-      .from(profiles)
-      .where(inArray(profiles.id, named.slice(0, 90)));
-    const describe = (id: string) => {
-      const row = rows.find((r) => r.id === id);
-      return row ? `Profile ${row.name} (${row.provider})` : `Profile ${id}`;
+    const suspects = async (profileId: string) => {
+      const prefix = suspectsPrefix(job.notificationId, profileId);
+      const batches = await this.ctx.storage.list<string[]>({ prefix });
+      return [...batches.values()].flat();
     };
-    const [firstRejected] = Object.entries(job.rejected);
-    if (firstRejected) {
-      return `${describe(firstRejected[0])} was rejected by the provider: ${firstRejected[1]}.`;
-    }
-    const profileId = mixedUp[0] ?? '';
-    const settings = rows.find((r) => r.id === profileId)?.settings ?? '{}';
-    const environment = String((JSON.parse(settings) as { environment?: string }).environment);
-    return (
-      `APNs answered BadDeviceToken for every device: ${describe(profileId)} uses the ` +
-      `${environment} environment, and the devices' tokens look like they are for the other one. ` +
-      'No device was removed.'
-    );
+    return settleProfiles(db, job, suspects);
   }
 
   #drop(notificationId: number): void {

@@ -14,8 +14,8 @@ export async function reachableProviders(
 ): Promise<Provider[]> {
   if (possible.length === 0) return possible;
   const checks = possible.map(
-    (provider) =>
-      sql`EXISTS (SELECT 1 FROM devices WHERE backend_id = ${backendId} AND provider = ${provider})`,
+    (provider) => sql`EXISTS (SELECT 1 FROM devices
+      WHERE backend_id = ${backendId} AND provider = ${provider})`,
   );
   const [row] = await db.all<Record<string, number>>(
     sql`SELECT ${sql.join(

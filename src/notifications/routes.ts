@@ -103,7 +103,7 @@ notificationRoutes.delete('/:id{[0-9]+}', async (c) => {
     ? await db.select({ status: notifications.status }).from(notifications).where(mine).limit(1)
     : [];
   if (!row) return c.body(null, 204);
-  const refusal = `Notification ${id} is ${row.status}; only a Scheduled notification can be cancelled.`;
+  const refusal = `Notification ${id} is ${row.status}; only a Scheduled one can be cancelled.`;
   if (row.status !== 'Scheduled') throw badRequest(refusal, [], 'NOT_CANCELLABLE');
 
   const coordinator = c.env.COORDINATOR.get(c.env.COORDINATOR.idFromName(backendId));

@@ -2,14 +2,7 @@
 
 import { apnsKeyId, JWT_MIN_AGE_MS, mintApnsJwt } from './apns-jwt';
 import { classifyApns, isApnsJwtExpired, isApnsJwtInvalid } from './apns-outcome';
-import {
-  type ClientContext,
-  joinUrl,
-  OutcomeError,
-  outcomeOf,
-  request,
-  sendAuthorized,
-} from './http';
+import { type ClientContext, joinUrl, outcomeOf, request, sendAuthorized } from './http';
 import { TokenCache } from './token-cache';
 import type { ApnsCredentials, Outcome, ProviderPayload } from './types';
 

@@ -25,7 +25,8 @@ export async function sendSyniverse(
 ): Promise<Outcome> {
   // Keyed by the profile's own token (hashed: keys are never secrets), so two profiles of one
   // sender never share a token.
-  const key = `syniverse:${credentials.from}:${(await sha256Hex(credentials.appToken)).slice(0, 16)}`;
+  const tokenHash = (await sha256Hex(credentials.appToken)).slice(0, 16);
+  const key = `syniverse:${credentials.from}:${tokenHash}`;
   const initial = async (): Promise<MintedToken> => ({
     value: credentials.appToken,
     useUntil: Number.MAX_SAFE_INTEGER,

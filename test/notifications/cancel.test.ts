@@ -44,7 +44,7 @@ describe('DELETE notifications/{id}', () => {
     const path = `${NOTIFICATIONS}/${id}`;
     const refused = await asAdmin(demo, path, { method: 'DELETE' });
     const problem = await expectProblem(refused, 400, path);
-    expect(problem.detail).toMatch(/only a Scheduled notification can be cancelled/);
+    expect(problem.detail).toMatch(/only a Scheduled one can be cancelled/);
     expect((await asAdmin(demo, path)).status).toBe(200);
     expect((await asAdmin(demo, `${NOTIFICATIONS}/987654`, { method: 'DELETE' })).status).toBe(204);
   });
