@@ -27,7 +27,7 @@ const METHODS: [string, string[]][] = [
   ['/mobile/platform/devices/register', ['POST']],
   ['/mobile/platform/devices/deregister', ['POST']],
   [NOTIFICATIONS_PATH, ['GET', 'POST']],
-  [`${NOTIFICATIONS_PATH}/:id`, ['GET', 'DELETE']],
+  [`${NOTIFICATIONS_PATH}/:id{[0-9]+}`, ['GET', 'DELETE']],
 ];
 for (const [path, allowed] of METHODS) {
   app.all(path, () => {

@@ -358,3 +358,13 @@ describe('methods', () => {
     expect(token.status).toBe(405);
   });
 });
+
+describe('notification ids', () => {
+  it('answers 404 for a GET of an id that is not a number', async () => {
+    const demo = await seed();
+    for (const id of ['abc', '-1', '1.5']) {
+      const path = `${NOTIFICATIONS}/${id}`;
+      await expectProblem(await asAdmin(demo, path), 404, path);
+    }
+  });
+});
