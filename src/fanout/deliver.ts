@@ -14,7 +14,7 @@ import { sendToDevice } from '../providers';
 import { sharedApnsTokens } from '../providers/apns-token-keeper';
 import type { Outcome, ProfileCredentials } from '../providers/types';
 import { BACKOFF_BASE_SECONDS, settleAttempt } from './batch-outcome';
-import { ClaimedElsewhere, claim, readLog, settled, writeLog } from './delivery-log';
+import { ClaimedElsewhere, logAndClaim, readLog, settled } from './delivery-log';
 import { createLimiter, type Limiter } from './limiter';
 import { messageKey } from './message-key';
 import type { DeliveryBatch, ParsedDeliveryBatch } from './messages';
@@ -143,14 +143,16 @@ async function sendOnce(
     .map((device, index) => ({ device, index }))
     .filter(({ index }) => outcomes[index] === undefined);
 
+  const idsOf = (wave: typeof pending) => wave.map(({ device }) => device.id);
+  let mine = await logAndClaim(
+    env.DB,
+    notificationId,
+    attempt,
+    [],
+    idsOf(pending.slice(0, CONCURRENCY)),
+  );
   for (let start = 0; start < pending.length; start += CONCURRENCY) {
     const wave = pending.slice(start, start + CONCURRENCY);
-    const mine = await claim(
-      db,
-      notificationId,
-      attempt,
-      wave.map(({ device }) => device.id),
-    );
     const sending = wave.filter(({ device }) => mine.has(device.id));
     const results = await Promise.all(
       sending.map(async ({ device }): Promise<Outcome> => {
@@ -175,7 +177,9 @@ async function sendOnce(
       outcomes[index] = outcome;
       return { deviceId: device.id, outcome };
     });
-    await writeLog(db, notificationId, attempt, logged);
+    // This wave's outcomes and the next wave's claim travel in one round trip.
+    const next = idsOf(pending.slice(start + CONCURRENCY, start + 2 * CONCURRENCY));
+    mine = await logAndClaim(env.DB, notificationId, attempt, logged, next);
   }
 
   // Devices another delivery claimed: use what it logged, or wait for it to finish.

@@ -32,31 +32,6 @@ const PENDING = JSON.stringify({ kind: 'pending' });
 const idList = (deviceIds: string[]) =>
   sql`(SELECT value FROM json_each(${JSON.stringify(deviceIds)}))`;
 
-/**
- * Claims `deviceIds` for `attempt`: free devices, devices whose claim lease ran out, and devices
- * an earlier attempt left to "retry later". Answers the ids this delivery may send to.
- */
-export async function claim(
-  db: DrizzleD1Database,
-  notificationId: number,
-  attempt: number,
-  deviceIds: string[],
-): Promise<Set<string>> {
-  if (deviceIds.length === 0) return new Set();
-  const now = Date.now();
-  const rows = await db.all<{ device_id: string }>(sql`
-    INSERT INTO deliveries (notification_id, device_id, attempt, outcome, recorded_on)
-    SELECT ${notificationId}, value, ${attempt}, ${PENDING}, ${now} FROM ${idList(deviceIds)}
-    WHERE true
-    ON CONFLICT (notification_id, device_id) DO UPDATE SET
-      attempt = excluded.attempt, outcome = excluded.outcome, recorded_on = excluded.recorded_on
-    WHERE (deliveries.outcome = ${PENDING} AND deliveries.recorded_on < ${now - CLAIM_LEASE_MS})
-      OR (json_extract(deliveries.outcome, '$.kind') = 'retry'
-        AND deliveries.attempt < excluded.attempt)
-    RETURNING device_id`);
-  return new Set(rows.map((r) => r.device_id));
-}
-
 /** The logged outcomes of `deviceIds`. */
 export async function readLog(
   db: DrizzleD1Database,
@@ -79,36 +54,6 @@ export async function readLog(
     if (outcome.success) logged.set(row.deviceId, { attempt: row.attempt, outcome: outcome.data });
   }
   return logged;
-}
-
-/** Logs one wave's outcomes over its claims. */
-export async function writeLog(
-  db: DrizzleD1Database,
-  notificationId: number,
-  attempt: number,
-  wave: { deviceId: string; outcome: Outcome }[],
-): Promise<void> {
-  if (wave.length === 0) return;
-  const now = Date.now();
-  await db
-    .insert(deliveries)
-    .values(
-      wave.map(({ deviceId, outcome }) => ({
-        notificationId,
-        deviceId,
-        attempt,
-        outcome: JSON.stringify(outcome),
-        recordedOn: now,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [deliveries.notificationId, deliveries.deviceId],
-      set: {
-        attempt: sql`excluded.attempt`,
-        outcome: sql`excluded.outcome`,
-        recordedOn: sql`excluded.recorded_on`,
-      },
-    });
 }
 
 /**
@@ -147,4 +92,61 @@ export async function forgetOldDeliveries(
     if (result.meta.changes < pageSize) break;
   }
   return removed;
+}
+
+/**
+ * Logs one wave's outcomes and claims the next wave's devices in one round trip (one D1
+ * `batch`, run as a transaction). A claim takes free devices, devices whose lease ran out, and
+ * devices an earlier attempt left to "retry later". Answers the ids this delivery may send to.
+ */
+export async function logAndClaim(
+  d1: D1Database,
+  notificationId: number,
+  attempt: number,
+  wave: { deviceId: string; outcome: Outcome }[],
+  nextIds: string[],
+): Promise<Set<string>> {
+  const now = Date.now();
+  const statements: D1PreparedStatement[] = [];
+  if (wave.length > 0) {
+    const rows = wave.map(() => '(?, ?, ?, ?, ?)').join(', ');
+    const values = wave.flatMap(({ deviceId, outcome }) => [
+      notificationId,
+      deviceId,
+      attempt,
+      JSON.stringify(outcome),
+      now,
+    ]);
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO deliveries (notification_id, device_id, attempt, outcome, recorded_on)
+           VALUES ${rows} ON CONFLICT (notification_id, device_id) DO UPDATE SET
+           attempt = excluded.attempt, outcome = excluded.outcome,
+           recorded_on = excluded.recorded_on`,
+        )
+        .bind(...values),
+    );
+  }
+  if (nextIds.length > 0) {
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO deliveries (notification_id, device_id, attempt, outcome, recorded_on)
+           SELECT ?1, value, ?2, ?3, ?4 FROM json_each(?5) WHERE true
+           ON CONFLICT (notification_id, device_id) DO UPDATE SET
+             attempt = excluded.attempt, outcome = excluded.outcome,
+             recorded_on = excluded.recorded_on
+           WHERE (deliveries.outcome = ?3 AND deliveries.recorded_on < ?6)
+             OR (json_extract(deliveries.outcome, '$.kind') = 'retry'
+               AND deliveries.attempt < excluded.attempt)
+           RETURNING device_id`,
+        )
+        .bind(notificationId, attempt, PENDING, now, JSON.stringify(nextIds), now - CLAIM_LEASE_MS),
+    );
+  }
+  if (statements.length === 0) return new Set();
+  const results = await d1.batch<{ device_id: string }>(statements);
+  const claimed = nextIds.length > 0 ? (results.at(-1)?.results ?? []) : [];
+  return new Set(claimed.map((r) => r.device_id));
 }
