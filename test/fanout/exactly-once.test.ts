@@ -55,7 +55,7 @@ function dyingAfterLogWrite(n: number): Env {
       if (prop === 'prepare') {
         return (query: string) => {
           const statement = target.prepare(query);
-          if (!/INSERT INTO deliveries[^]*VALUES/i.test(query)) return statement;
+          if (!/INSERT INTO deliveries[\s\S]*VALUES/i.test(query)) return statement;
           const tagged = new Proxy(statement, {
             get(inner, key) {
               if (key !== 'bind') return Reflect.get(inner, key).bind(inner);
