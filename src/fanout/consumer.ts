@@ -1,6 +1,8 @@
 /** The DELIVERIES queue handler: each message is parsed, delivered, then acked or retried. */
+
 import { log } from '../log';
 import type { PLATFORMS } from '../providers/types';
+import { coordinatorOf } from './coordinator';
 import { deliverBatch, type Invocation, newInvocation } from './deliver';
 import { CLAIM_LEASE_MS, ClaimedElsewhere } from './delivery-log';
 import { DeliveryBatchSchema, type ParsedDeliveryBatch } from './messages';
@@ -73,7 +75,7 @@ async function reportFailed(env: Env, delivery: ParsedDeliveryBatch): Promise<vo
   for (const before of carried?.tallies ?? []) {
     if (!counts.has(before.platform)) tallies.push(before);
   }
-  const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName(delivery.backendId));
+  const coordinator = coordinatorOf(env, delivery.backendId);
   await coordinator.reportBatch({
     notificationId: delivery.notificationId,
     batchId: delivery.batchId,

@@ -175,20 +175,16 @@ export class BackendCoordinator extends DurableObject<Env> {
     this.#save(job);
     const db = drizzle(this.env.DB);
     const [row] = await db
-      .select({ status: notifications.status, backendId: notifications.backendId })
+      .select({ status: notifications.status, policies: backends.policies })
       .from(notifications)
+      .innerJoin(backends, eq(backends.id, notifications.backendId))
       .where(eq(notifications.id, job.notificationId))
       .limit(1);
     if (!row || (row.status !== 'New' && row.status !== 'Scheduled')) {
       this.#drop(job.notificationId);
       return;
     }
-    const [backend] = await db
-      .select({ policies: backends.policies })
-      .from(backends)
-      .where(eq(backends.id, row.backendId))
-      .limit(1);
-    job.threshold = warningThreshold(backend?.policies ?? '{}');
+    job.threshold = warningThreshold(row.policies);
     this.#save(job);
     await db
       .update(notifications)
@@ -374,4 +370,9 @@ export class BackendCoordinator extends DurableObject<Env> {
       }
     }
   }
+}
+
+/** The coordinator of a backend: one Durable Object per backend id. */
+export function coordinatorOf(env: Env, backendId: string) {
+  return env.COORDINATOR.get(env.COORDINATOR.idFromName(backendId));
 }

@@ -4,23 +4,23 @@
  * devices whose token is dead, re-enqueue the "retry later" ones with a delay, and report the
  * batch once every device is settled.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { providerEndpoints } from '../config';
-import { devices } from '../db/schema';
 import { log } from '../log';
+import { deleteDevicesById } from '../maintenance/delete-pages';
 import { loadCredentials } from '../profiles/credentials';
 import { sendToDevice } from '../providers';
 import { sharedApnsTokens } from '../providers/apns-token-keeper';
 import type { Outcome, ProfileCredentials } from '../providers/types';
 import { BACKOFF_BASE_SECONDS, settleAttempt } from './batch-outcome';
+import { coordinatorOf } from './coordinator';
 import { ClaimedElsewhere, logAndClaim, readLog, settled } from './delivery-log';
 import { createLimiter, type Limiter } from './limiter';
 import { messageKey } from './message-key';
 import type { DeliveryBatch, ParsedDeliveryBatch } from './messages';
 
 export const CONCURRENCY = 6;
-const DELETE_CHUNK = 90;
 
 /**
  * What the batches of one consumer invocation share: a limit of provider requests in flight (a
@@ -43,7 +43,7 @@ export async function deliverBatch(
   batch: ParsedDeliveryBatch,
   invocation: Invocation = newInvocation(),
 ): Promise<void> {
-  const coordinator = env.COORDINATOR.get(env.COORDINATOR.idFromName(batch.backendId));
+  const coordinator = coordinatorOf(env, batch.backendId);
   const admission = await coordinator.admit(batch.notificationId, batch.batchId, batch.profileId);
   if (admission.kind === 'done') return;
 
@@ -68,12 +68,7 @@ export async function deliverBatch(
 
   const backoff = { jitter: Math.random(), baseSeconds: retryBaseSeconds(env) };
   const result = settleAttempt(batch.devices, outcomes, batch.attempt, batch.carried, backoff);
-  for (let i = 0; i < result.dead.length; i += DELETE_CHUNK) {
-    const ids = result.dead.slice(i, i + DELETE_CHUNK);
-    await db
-      .delete(devices)
-      .where(and(eq(devices.backendId, batch.backendId), inArray(devices.id, ids)));
-  }
+  await deleteDevicesById(db, result.dead);
   if (result.dead.length > 0) {
     log.info('devices.removed', {
       notificationId: batch.notificationId,

@@ -6,9 +6,11 @@
  */
 import { inArray } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
-import { devices, profiles } from '../db/schema';
+import { profiles } from '../db/schema';
+import { deleteDevicesById } from '../maintenance/delete-pages';
 import type { Job } from './job';
 
+/** Profiles named per statement: D1 binds at most 100 parameters. */
 const CHUNK = 90;
 
 /**
@@ -25,10 +27,7 @@ export async function settleProfiles(
     .map(([profileId]) => profileId);
   for (const [profileId, answers] of Object.entries(job.answers)) {
     if (answers.suspects === 0 || mixedUp.includes(profileId)) continue;
-    const ids = await suspectsOf(profileId);
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await db.delete(devices).where(inArray(devices.id, ids.slice(i, i + CHUNK)));
-    }
+    await deleteDevicesById(db, await suspectsOf(profileId));
   }
 
   const named = [...Object.keys(job.rejected), ...mixedUp];

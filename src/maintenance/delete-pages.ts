@@ -27,3 +27,13 @@ export async function deleteDevicesInPages(
   const [left] = await db.select({ id: devices.id }).from(devices).where(where).limit(1);
   return { removed, hasMore: left !== undefined };
 }
+
+/** Ids per statement: D1 binds at most 100 parameters. */
+const ID_CHUNK = 90;
+
+/** Deletes the devices with these ids, in statements of at most 90 ids. */
+export async function deleteDevicesById(db: DrizzleD1Database, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    await db.delete(devices).where(inArray(devices.id, ids.slice(i, i + ID_CHUNK)));
+  }
+}

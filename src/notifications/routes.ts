@@ -1,9 +1,11 @@
 /** /mobile/system/notifications/notifications: send, read one, list. */
+
 import { and, count, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { isTrusted } from '../auth/caller';
 import { notifications } from '../db/schema';
 import { canonicalProvider } from '../devices/tokens';
+import { coordinatorOf } from '../fanout/coordinator';
 import { type AppEnv, requireCaller } from '../http/context';
 import { pageLinks, queryParams } from '../http/paging';
 import { ApiError, badRequest, notFound } from '../http/problem';
@@ -54,7 +56,7 @@ notificationRoutes.post('/', async (c) => {
   if (!row) throw new Error('notification insert returned no row');
 
   // The backend's coordinator owns the send from here (fan-out, counts, final status).
-  const coordinator = c.env.COORDINATOR.get(c.env.COORDINATOR.idFromName(backendId));
+  const coordinator = coordinatorOf(c.env, backendId);
   try {
     await coordinator.submit(row.id, scheduled ? (sendOn ?? now) : now);
   } catch (error) {
@@ -106,7 +108,7 @@ notificationRoutes.delete('/:id{[0-9]+}', async (c) => {
   const refusal = `Notification ${id} is ${row.status}; only a Scheduled one can be cancelled.`;
   if (row.status !== 'Scheduled') throw badRequest(refusal, [], 'NOT_CANCELLABLE');
 
-  const coordinator = c.env.COORDINATOR.get(c.env.COORDINATOR.idFromName(backendId));
+  const coordinator = coordinatorOf(c.env, backendId);
   if ((await coordinator.cancel(id)) === 'started') {
     throw badRequest(
       `Notification ${id} has started sending and can no longer be cancelled.`,
