@@ -1,6 +1,6 @@
 /**
- * The per-(notification, device) delivery log in D1 (table `deliveries`). Before each wave of
- * requests the consumer claims the wave's devices (outcome `pending`, with a lease); after it,
+ * The per-(notification, device) delivery log in D1 (table `deliveries`). Before each chunk of
+ * requests the consumer claims the chunk's devices (outcome `pending`, with a lease); after it,
  * it logs what each got. A batch delivered twice, even at the same time, or retried after the
  * consumer died mid-way, sends only to devices it could claim, and reuses what the log says.
  */
@@ -50,10 +50,16 @@ export async function readLog(
       ),
     );
   for (const row of rows) {
-    const outcome = LoggedOutcomeSchema.safeParse(JSON.parse(row.outcome));
-    if (outcome.success) logged.set(row.deviceId, { attempt: row.attempt, outcome: outcome.data });
+    const entry = parseLogged(row.attempt, row.outcome);
+    if (entry) logged.set(row.deviceId, entry);
   }
   return logged;
+}
+
+function parseLogged(attempt: unknown, outcome: unknown): Logged | undefined {
+  if (typeof attempt !== 'number' || typeof outcome !== 'string') return undefined;
+  const parsed = LoggedOutcomeSchema.safeParse(JSON.parse(outcome));
+  return parsed.success ? { attempt, outcome: parsed.data } : undefined;
 }
 
 /**
@@ -94,41 +100,46 @@ export async function forgetOldDeliveries(
   return removed;
 }
 
+/** What one round trip of `logAndClaim` answers for the chunk it claimed. */
+export type Claim = {
+  /** The chunk's devices this delivery claimed: it may send to them. */
+  mine: Set<string>;
+  /** The log rows of the chunk's devices, read after the claim. */
+  logged: Map<string, Logged>;
+};
+
 /**
- * Logs one wave's outcomes and claims the next wave's devices in one round trip (one D1
- * `batch`, run as a transaction). A claim takes free devices, devices whose lease ran out, and
- * devices an earlier attempt left to "retry later". Answers the ids this delivery may send to.
+ * Logs the previous chunk's outcomes, claims the next chunk's devices and reads the next chunk's
+ * log, in one round trip (one D1 `batch`, run as a transaction). A claim takes free devices,
+ * devices whose lease ran out, and devices an earlier attempt left to "retry later"; it never
+ * takes a device with a settled outcome. Every list is one bound parameter (JSON).
  */
 export async function logAndClaim(
   d1: D1Database,
   notificationId: number,
   attempt: number,
-  wave: { deviceId: string; outcome: Outcome }[],
+  outcomes: { deviceId: string; outcome: Outcome }[],
   nextIds: string[],
-): Promise<Set<string>> {
+): Promise<Claim> {
   const now = Date.now();
   const statements: D1PreparedStatement[] = [];
-  if (wave.length > 0) {
-    const rows = wave.map(() => '(?, ?, ?, ?, ?)').join(', ');
-    const values = wave.flatMap(({ deviceId, outcome }) => [
-      notificationId,
-      deviceId,
-      attempt,
-      JSON.stringify(outcome),
-      now,
-    ]);
+  if (outcomes.length > 0) {
+    const rows = outcomes.map(({ deviceId, outcome }) => [deviceId, JSON.stringify(outcome)]);
     statements.push(
       d1
         .prepare(
           `INSERT INTO deliveries (notification_id, device_id, attempt, outcome, recorded_on)
-           VALUES ${rows} ON CONFLICT (notification_id, device_id) DO UPDATE SET
-           attempt = excluded.attempt, outcome = excluded.outcome,
-           recorded_on = excluded.recorded_on`,
+           SELECT ?1, json_extract(value, '$[0]'), ?2, json_extract(value, '$[1]'), ?3
+           FROM json_each(?4) WHERE true
+           ON CONFLICT (notification_id, device_id) DO UPDATE SET
+             attempt = excluded.attempt, outcome = excluded.outcome,
+             recorded_on = excluded.recorded_on`,
         )
-        .bind(...values),
+        .bind(notificationId, attempt, now, JSON.stringify(rows)),
     );
   }
   if (nextIds.length > 0) {
+    const ids = JSON.stringify(nextIds);
     statements.push(
       d1
         .prepare(
@@ -142,11 +153,24 @@ export async function logAndClaim(
                AND deliveries.attempt < excluded.attempt)
            RETURNING device_id`,
         )
-        .bind(notificationId, attempt, PENDING, now, JSON.stringify(nextIds), now - CLAIM_LEASE_MS),
+        .bind(notificationId, attempt, PENDING, now, ids, now - CLAIM_LEASE_MS),
+      d1
+        .prepare(
+          `SELECT device_id, attempt, outcome FROM deliveries
+           WHERE notification_id = ? AND device_id IN (SELECT value FROM json_each(?))`,
+        )
+        .bind(notificationId, ids),
     );
   }
-  if (statements.length === 0) return new Set();
-  const results = await d1.batch<{ device_id: string }>(statements);
-  const claimed = nextIds.length > 0 ? (results.at(-1)?.results ?? []) : [];
-  return new Set(claimed.map((r) => r.device_id));
+  const claim: Claim = { mine: new Set(), logged: new Map() };
+  if (statements.length === 0) return claim;
+  const results = await d1.batch<Record<string, unknown>>(statements);
+  if (nextIds.length === 0) return claim;
+  const [claimed, read] = results.slice(-2);
+  for (const row of claimed?.results ?? []) claim.mine.add(String(row.device_id));
+  for (const row of read?.results ?? []) {
+    const logged = parseLogged(row.attempt, row.outcome);
+    if (logged) claim.logged.set(String(row.device_id), logged);
+  }
+  return claim;
 }

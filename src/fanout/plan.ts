@@ -7,7 +7,7 @@ import type { Platform, Provider } from '../providers/types';
 import type { TargetDevice } from './device-pages';
 import type { DeliveryBatch } from './messages';
 
-export const BATCH_DEVICES = 50;
+export const BATCH_DEVICES = 100;
 /** Queue messages may be 128 KB; tokens may be 4 KB each, so batches are also cut by size. */
 export const BATCH_TOKEN_BYTES = 64 * 1024;
 
