@@ -2,7 +2,8 @@
  * The machine's limit: how many APNs requests per second the sandbox accepts from a Worker that
  * does nothing but loop `fetch`, 6 in flight per invocation as the consumer does
  * (src/fanout/deliver.ts), one invocation at a time as the local queue dispatches batches,
- * 500 requests per invocation (a 10-message batch of 50-device messages).
+ * as many requests per invocation as one queue batch holds devices (max_batch_size messages of
+ * BATCH_DEVICES devices).
  *
  * Two hosts: `wrangler dev` (the same local stack as the service, including wrangler's dev
  * proxy: the fair side-by-side figure) and bare workerd through Miniflare (the runtime alone).
@@ -14,12 +15,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { Miniflare } from 'miniflare';
+import { design } from './design.ts';
 import { startQuietWorker } from './host.ts';
 import { cpuDelta, descendants, facts, type Role, snapshot } from './proc.ts';
 import { compatibilityDate, freePort, ROOT } from './service.ts';
 
-export const CONCURRENCY = 6;
-const PER_INVOCATION = 500;
+export const CONCURRENCY = design.connections;
+const PER_INVOCATION = design.batchDevices * design.queueBatchSize;
 const WORKER = join(ROOT, 'bench/limit/worker.js');
 
 export type Limit = {
@@ -27,9 +29,9 @@ export type Limit = {
   requests: number;
   seconds: number;
   perSecond: number;
-  /** wrangler dev only: RSS by role just before and just after the timed requests. */
+  /** Not on bare workerd: RSS by role just before and just after the timed requests. */
   rssMb?: { before: Record<Role, number>; after: Record<Role, number> };
-  /** wrangler dev only: CPU seconds by role during the timed requests. */
+  /** Not on bare workerd: CPU seconds by role during the timed requests. */
   cpuSeconds?: Record<Role, number>;
 };
 type Invoke = (job: object) => Promise<{ count: number; statuses: Record<string, number> }>;
@@ -71,7 +73,7 @@ export async function limitJob(sandboxUrl: string, bundleId: string): Promise<Li
   };
 }
 
-/** Fires `requests` requests in invocations of 500; every answer must be 200. */
+/** Fires `requests` requests in invocations of PER_INVOCATION; every answer must be 200. */
 async function measure(
   host: string,
   invoke: Invoke,
@@ -153,14 +155,23 @@ export async function limitOnQuietWorker(
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'wrangler.toml'), limitConfig());
   const port = await freePort();
+  const others = new Set(descendants(process.pid));
   const worker = await startQuietWorker(join(dir, 'wrangler.toml'), port);
+  // This Worker's own processes: the ones its start added.
+  const tree = () => descendants(process.pid).filter((pid) => !others.has(pid));
   try {
     const url = `http://127.0.0.1:${port}/`;
     const invoke: Invoke = async (body) => {
       const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
       return (await res.json()) as Awaited<ReturnType<Invoke>>;
     };
-    return await measure('wrangler API, no inspector', invoke, job, requests);
+    let before = snapshot(tree());
+    const limit = await measure('wrangler API, no inspector', invoke, job, requests, () => {
+      before = snapshot(tree());
+    });
+    const after = snapshot(tree());
+    const rssMb = { before: before.rssMb, after: after.rssMb };
+    return { ...limit, rssMb, cpuSeconds: cpuDelta(before, after) };
   } finally {
     await worker.dispose();
   }

@@ -28,6 +28,8 @@ export type RunResult = {
   cpuSeconds: Record<Role, number>;
   reportSample: { reports: number; devices: number } | null;
   workerErrors: number;
+  /** Live JS heap after the send, garbage collected; null on the wrangler-dev host. */
+  heap: number | null;
 };
 
 export type Results = {
@@ -37,6 +39,8 @@ export type Results = {
   options: Record<string, unknown>;
   limits: { host: Limit[]; workerd: Limit; used: number };
   load: Load & { peaks: Peaks };
+  /** Live JS heap after the warm-up send, before the timed ones. */
+  heapBefore: number | null;
   runs: RunResult[];
   checks: Check[];
   totalSeconds: number;
@@ -62,7 +66,12 @@ function countsExact(run: RunResult): boolean {
 const exactlyOnce = (d: Deliveries) =>
   d.delivered === d.expected && d.duplicates + d.missing + d.unexpected + d.rejected === 0;
 
-export function judge(runs: RunResult[], load: Load): Check[] {
+export function judge(
+  runs: RunResult[],
+  load: Load,
+  heapBefore: number | null,
+  limits: Limit[],
+): Check[] {
   const first = runs[0];
   const last = runs.at(-1);
   const checks: Check[] = [];
@@ -95,16 +104,7 @@ export function judge(runs: RunResult[], load: Load): Check[] {
       holds: grew <= allowed,
       evidence: `${f1(last.seconds)} s / ${f1(first.seconds)} s = ${f1(grew)}×`,
     });
-    const mem = last.peaks.workerMb / first.peaks.workerMb;
-    const runtime = last.peaks.byRoleMb.runtime / first.peaks.byRoleMb.runtime;
-    checks.push({
-      claim: 'memory flat: peak worker RSS at the largest N ≤ 1.25 × at the smallest',
-      holds: mem <= 1.25,
-      evidence:
-        `all worker processes ${f0(first.peaks.workerMb)} → ${f0(last.peaks.workerMb)} MB ` +
-        `(${f2(mem)}×); runtime workerd alone ${f2(runtime)}×, dev proxy ` +
-        `${f0(first.peaks.byRoleMb.devproxy)} → ${f0(last.peaks.byRoleMb.devproxy)} MB`,
-    });
+    checks.push(memoryCheck(runs, heapBefore, limits));
   }
   const sampled = runs.filter((r) => r.reportSample);
   checks.push({
@@ -127,6 +127,44 @@ export function judge(runs: RunResult[], load: Load): Check[] {
       `errors ${load.errors}, timeouts ${load.timeouts}, non-201 ${load.non201}`,
   });
   return checks;
+}
+
+/**
+ * Flat memory: with the live heap (quiet host), what the service still holds after each send,
+ * garbage collected, must not grow with N; peak RSS is evidence only, since the runtime's RSS
+ * grows with every request it served, whatever the Worker keeps. Without it, peak RSS decides.
+ */
+function memoryCheck(runs: RunResult[], before: number | null, limits: Limit[]): Check {
+  const first = runs[0] as RunResult;
+  const last = runs.at(-1) as RunResult;
+  const later = runs.slice(1).reduce((sum, r) => sum + r.n, 0);
+  const grew = (last.peaks.byRoleMb.runtime - first.peaks.byRoleMb.runtime) / (later / 1000);
+  const fetchOnly = limits
+    .filter((l) => l.rssMb)
+    .map(
+      (l) => ((l.rssMb?.after.runtime ?? 0) - (l.rssMb?.before.runtime ?? 0)) / (l.requests / 1000),
+    );
+  const rss =
+    `peak RSS of the worker processes ${f0(first.peaks.workerMb)} → ` +
+    `${f0(last.peaks.workerMb)} MB (${f2(last.peaks.workerMb / first.peaks.workerMb)}×): ` +
+    `the runtime grew ${f1(grew)} MB per 1,000 devices sent, a fetch-only Worker's ` +
+    (fetchOnly.length > 0 ? `${fetchOnly.map(f1).join(' / ')} MB per 1,000 requests` : 'unknown');
+  if (before !== null && runs.every((r) => r.heap !== null)) {
+    const top = Math.max(...runs.map((r) => r.heap ?? 0));
+    return {
+      claim: "memory flat: the service's live JS heap after each send ≤ 1.25 × before the sends",
+      holds: top <= 1.25 * before,
+      evidence:
+        `before ${f1(before)} MB; after ` +
+        runs.map((r) => `${f0(r.n)}: ${f1(r.heap ?? 0)}`).join(', ') +
+        ` MB; ${rss}`,
+    };
+  }
+  return {
+    claim: 'memory flat: peak worker RSS at the largest N ≤ 1.25 × at the smallest',
+    holds: last.peaks.workerMb <= 1.25 * first.peaks.workerMb,
+    evidence: rss,
+  };
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -170,13 +208,15 @@ export function render(results: Results): string {
     `${r.deliveries.delivered}/${r.deliveries.duplicates}/${r.deliveries.missing}`,
     f0(r.peaks.workerMb),
     f0(r.peaks.byRoleMb.runtime),
+    r.heap === null ? '-' : f1(r.heap),
     r.reportSample ? f1(perReport(r)) : '-',
   ]);
   const head = ['N', 'register', 'wall s', 'dlv/s', 'x lim', 'x wkd', 'final', 'ok/dup/miss'];
-  out.push(table([...head, 'RSS MB', 'rt MB', 'dev/rep'], rows));
+  out.push(table([...head, 'RSS MB', 'rt MB', 'heap MB', 'dev/rep'], rows));
   out.push(
     '(x lim: over the limit on the same host; x wkd: over bare workerd; RSS: peak of all worker',
-    ' processes; rt: the runtime workerd alone; dev/rep: devices per coordinator batch report)',
+    " processes; rt: the runtime workerd alone; heap: the service isolate's live JS heap after",
+    ' the send, garbage collected; dev/rep: devices per coordinator batch report)',
   );
   out.push(
     '',

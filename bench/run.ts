@@ -19,6 +19,7 @@ import { type Backend, deviceAt, PLATFORM_OF, registerDevices, seedBackend } fro
 import { batchReports } from './do-probe.ts';
 import { broadcast, checkDeliveries, clearSandbox } from './fanout.ts';
 import { startQuietService } from './host.ts';
+import { inspectWorker, liveHeapMb } from './inspect.ts';
 import {
   type Limit,
   limitJob,
@@ -29,7 +30,14 @@ import {
 import { registrationLoad } from './load.ts';
 import { cpuDelta, snapshot, startSampler } from './proc.ts';
 import { judge, type Results, type RunResult, render, save } from './report.ts';
-import { createWorkspace, ROOT, type Service, startService, type Workspace } from './service.ts';
+import {
+  createWorkspace,
+  freePort,
+  ROOT,
+  type Service,
+  startService,
+  type Workspace,
+} from './service.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -67,6 +75,10 @@ const T0 = performance.now();
 const say = (text: string) =>
   console.log(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(3)} s] ${text}`);
 const LOAD_RUN = 255;
+const WARM_RUN = 254;
+const WARM_DEVICES = 100;
+/** The Worker's name in wrangler.toml. */
+const WORKER_NAME = 'pushgate';
 
 function codeFacts(ref: string | undefined) {
   const git = (...args: string[]) =>
@@ -98,6 +110,7 @@ async function fanOut(
   run: number,
   n: number,
   limits: { dev: number; workerd: number },
+  heap: () => Promise<number | null>,
 ): Promise<RunResult> {
   let register: RunResult['register'] = { how: 'bulk', seconds: 0, perSecond: 0 };
   if (n <= apiMax) {
@@ -116,6 +129,7 @@ async function fanOut(
   const cpuSeconds = cpuDelta(before, snapshot(svc.pids()));
   say(`N=${n}: ${sent.stored.status} in ${sent.seconds.toFixed(1)} s; checking the sandbox`);
   const deliveries = await checkDeliveries(svc.sandboxUrl, run, n);
+  const heapAfter = await heap();
   const perSecond = n / sent.seconds;
   return {
     n,
@@ -134,6 +148,7 @@ async function fanOut(
     cpuSeconds,
     reportSample: sent.reportSample,
     workerErrors: svc.errors.length - errorsBefore,
+    heap: heapAfter,
   };
 }
 
@@ -166,7 +181,17 @@ async function main(): Promise<void> {
       say(`N=${n}: ${n} devices loaded into D1 in ${seconds.toFixed(1)} s (service stopped)`);
     }
     say(`starting the service again on the ${host} host`);
+    const inspectorPort = await freePort();
+    if (host === 'quiet') inspectWorker(inspectorPort, WORKER_NAME);
     svc = host === 'quiet' ? await startQuietService(ws) : await startService(ws);
+    const { baseUrl } = svc;
+    // Any request runs the isolate; a 404 is the cheapest.
+    const wake = () =>
+      fetch(`${baseUrl}/__bench/wake`, { signal: AbortSignal.timeout(5_000) })
+        .then((res) => res.arrayBuffer())
+        .catch(() => undefined);
+    const heap = () =>
+      host === 'quiet' ? liveHeapMb(inspectorPort, WORKER_NAME, wake) : Promise.resolve(null);
 
     const hostLimit = () =>
       host === 'quiet'
@@ -192,6 +217,14 @@ async function main(): Promise<void> {
     );
     const loadResult = { ...load, peaks: loadSampler.stop() };
 
+    // Untimed, as the limit Worker's first 50 requests are: the send path's code warms up.
+    say(`warm-up: one untimed send to ${WARM_DEVICES} devices`);
+    const warm = await seedBackend(svc.baseUrl, svc.credentials, 'benchwarm');
+    await registerDevices(svc.baseUrl, svc.sandboxUrl, warm, WARM_RUN, WARM_DEVICES, concurrency);
+    await broadcast(svc.baseUrl, warm, 60_000, async () => null);
+    await clearSandbox(svc.sandboxUrl);
+    const heapBefore = await heap();
+
     const runs: RunResult[] = [];
     const limitsNow = () => ({
       dev: Math.max(...devLimits.map((l) => l.perSecond)),
@@ -199,7 +232,7 @@ async function main(): Promise<void> {
     });
     for (const [run, n] of sizes.entries()) {
       const backend = backends.get(n) as Backend;
-      runs.push(await fanOut(ws, svc, backend, run, n, limitsNow()));
+      runs.push(await fanOut(ws, svc, backend, run, n, limitsNow(), heap));
     }
     say('limit again, after the fan-outs');
     devLimits.push(await hostLimit());
@@ -223,8 +256,9 @@ async function main(): Promise<void> {
       options: { host, sizes, apiMax, concurrency, limitRequests, loadSeconds, loadConnections },
       limits: { host: devLimits, workerd: workerdLimit, used },
       load: loadResult,
+      heapBefore,
       runs,
-      checks: judge(runs, load),
+      checks: judge(runs, load, heapBefore, devLimits),
       totalSeconds: (performance.now() - started) / 1000,
     };
     await stopAll();
