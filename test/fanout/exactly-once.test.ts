@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNK, deliverBatch } from '../../src/fanout/deliver';
 import { CLAIM_LEASE_MS, ClaimedElsewhere } from '../../src/fanout/delivery-log';
 import type { ParsedDeliveryBatch } from '../../src/fanout/messages';
+import { BATCH_DEVICES } from '../../src/fanout/plan';
 import { composeFor } from '../../src/payload/compose';
 import {
   asAdmin,
@@ -121,6 +122,23 @@ describe('exactly one push per device per notification', () => {
     await expireClaims(id);
     await deliverBatch(env, batch);
     expect(await requestsPerToken(tokens)).toEqual(tokens.map(() => 1));
+  });
+
+  it('logs a full batch in one statement per chunk, then a redelivery sends nothing', async () => {
+    const demo = await seed();
+    const { id, tokens, batch } = await pendingBatch(demo, BATCH_DEVICES);
+
+    await deliverBatch(env, batch);
+    await deliverBatch(env, batch);
+
+    expect(await requestsPerToken(tokens)).toEqual(tokens.map(() => 1));
+    const logged = await env.DB.prepare(
+      `SELECT json_extract(outcome, '$.kind') AS kind, COUNT(*) AS n FROM deliveries
+       WHERE notification_id = ? GROUP BY kind`,
+    )
+      .bind(id)
+      .all<{ kind: string; n: number }>();
+    expect(logged.results).toEqual([{ kind: 'accepted', n: BATCH_DEVICES }]);
   });
 
   it('sends nothing when the same batch is delivered twice', async () => {
