@@ -9,6 +9,20 @@ type SyniversePayload = Extract<ProviderPayload, { provider: 'SYNIVERSE' }>;
 
 /** App tokens of this isolate per sender, starting with the profile's own. */
 const appTokens = new TokenCache();
+/** Cache keys by credentials object (one per profile version; see loadCredentials). */
+const tokenKeys = new WeakMap<SyniverseCredentials, string>();
+
+/**
+ * The app-token cache key of a profile: its sender and its own token, hashed (keys are never
+ * secrets), so two profiles of one sender never share a token. Hashed once per credentials.
+ */
+async function tokenKey(credentials: SyniverseCredentials): Promise<string> {
+  const known = tokenKeys.get(credentials);
+  if (known) return known;
+  const key = `syniverse:${credentials.from}:${(await sha256Hex(credentials.appToken)).slice(0, 16)}`;
+  tokenKeys.set(credentials, key);
+  return key;
+}
 
 /**
  * Sends `payload` as an SMS to one E.164 number; `messageKey` goes out as `external_id` (§4.2:
@@ -23,10 +37,7 @@ export async function sendSyniverse(
   ctx: ClientContext,
   messageKey: string,
 ): Promise<Outcome> {
-  // Keyed by the profile's own token (hashed: keys are never secrets), so two profiles of one
-  // sender never share a token.
-  const tokenHash = (await sha256Hex(credentials.appToken)).slice(0, 16);
-  const key = `syniverse:${credentials.from}:${tokenHash}`;
+  const key = await tokenKey(credentials);
   const initial = async (): Promise<MintedToken> => ({
     value: credentials.appToken,
     useUntil: Number.MAX_SAFE_INTEGER,
