@@ -129,17 +129,7 @@ export async function limitOnWranglerDev(
     const url = `http://127.0.0.1:${port}/`;
     await waitUntilUp(url, child);
     const tree = () => descendants(child.pid ?? -1);
-    const invoke: Invoke = async (job) => {
-      const res = await fetch(url, { method: 'POST', body: JSON.stringify(job) });
-      return (await res.json()) as Awaited<ReturnType<Invoke>>;
-    };
-    let before = snapshot(tree());
-    const limit = await measure('wrangler dev', invoke, job, requests, () => {
-      before = snapshot(tree());
-    });
-    const after = snapshot(tree());
-    const rssMb = { before: before.rssMb, after: after.rssMb };
-    return { ...limit, rssMb, cpuSeconds: cpuDelta(before, after) };
+    return await measureAt('wrangler dev', url, tree, job, requests);
   } finally {
     await stopWrangler(child);
   }
@@ -161,20 +151,31 @@ export async function limitOnQuietWorker(
   const tree = () => descendants(process.pid).filter((pid) => !others.has(pid));
   try {
     const url = `http://127.0.0.1:${port}/`;
-    const invoke: Invoke = async (body) => {
-      const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
-      return (await res.json()) as Awaited<ReturnType<Invoke>>;
-    };
-    let before = snapshot(tree());
-    const limit = await measure('wrangler API, no inspector', invoke, job, requests, () => {
-      before = snapshot(tree());
-    });
-    const after = snapshot(tree());
-    const rssMb = { before: before.rssMb, after: after.rssMb };
-    return { ...limit, rssMb, cpuSeconds: cpuDelta(before, after) };
+    return await measureAt('wrangler API, no inspector', url, tree, job, requests);
   } finally {
     await worker.dispose();
   }
+}
+
+/** The limit Worker at `url`, with the RSS and CPU of its processes (`tree`) while timed. */
+async function measureAt(
+  host: string,
+  url: string,
+  tree: () => number[],
+  job: LimitJob,
+  requests: number,
+): Promise<Limit> {
+  const invoke: Invoke = async (body) => {
+    const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
+    return (await res.json()) as Awaited<ReturnType<Invoke>>;
+  };
+  let before = snapshot(tree());
+  const limit = await measure(host, invoke, job, requests, () => {
+    before = snapshot(tree());
+  });
+  const after = snapshot(tree());
+  const rssMb = { before: before.rssMb, after: after.rssMb };
+  return { ...limit, rssMb, cpuSeconds: cpuDelta(before, after) };
 }
 
 const limitConfig = () =>

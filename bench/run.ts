@@ -3,12 +3,15 @@
  *
  * Starts the service as `npm start` does (scripts/start.ts, sandbox providers) on free ports in a
  * private /tmp workspace; measures the limit (a Worker that only loops fetch); puts the
- * registration API under load (autocannon); then, per N, sends one notification to every device
- * of a fresh backend and measures wall time, deliveries/s, final counts, exactly-once delivery on
- * the sandbox's records, peak RSS of the worker processes and the coordinator's batch reports.
+ * registration API under load (autocannon); makes one untimed warm-up send; then, per N, sends
+ * one notification to every device of a fresh backend, `--repeat` times (3): the fastest send
+ * counts, as the fastest limit run does, and every send must reach each device exactly once with
+ * exact counts. It measures wall time, deliveries/s, final counts, exactly-once delivery on the
+ * sandbox's records, peak RSS of the worker processes, the service's live JS heap after the
+ * sends (bench/inspect.ts) and the coordinator's batch reports.
  * Prints a table and writes bench/results/<date>.json. Stops everything it started.
  *
- *   npm run bench -- --n 1000,10000,50000 --api-max 1000 --load-seconds 15
+ *   npm run bench -- --n 1000,10000,50000 --api-max 1000 --load-seconds 15 --repeat 3
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
@@ -17,7 +20,13 @@ import { parseArgs } from 'node:util';
 import { bulkLoad } from './bulk.ts';
 import { type Backend, deviceAt, PLATFORM_OF, registerDevices, seedBackend } from './devices.ts';
 import { batchReports } from './do-probe.ts';
-import { broadcast, checkDeliveries, clearSandbox } from './fanout.ts';
+import {
+  type Broadcast,
+  broadcast,
+  checkDeliveries,
+  clearSandbox,
+  type Deliveries,
+} from './fanout.ts';
 import { startQuietService } from './host.ts';
 import { inspectWorker, liveHeapMb } from './inspect.ts';
 import {
@@ -28,7 +37,7 @@ import {
   limitOnWranglerDev,
 } from './limit.ts';
 import { registrationLoad } from './load.ts';
-import { cpuDelta, snapshot, startSampler } from './proc.ts';
+import { cpuDelta, type Peaks, type Role, snapshot, startSampler } from './proc.ts';
 import { judge, type Results, type RunResult, render, save } from './report.ts';
 import {
   createWorkspace,
@@ -47,6 +56,7 @@ const { values: flags } = parseArgs({
     'limit-requests': { type: 'string', default: '3000' },
     'load-seconds': { type: 'string', default: '15' },
     'load-connections': { type: 'string', default: '8' },
+    repeat: { type: 'string', default: '3' },
     ref: { type: 'string' },
     host: { type: 'string', default: 'quiet' },
     src: { type: 'string' },
@@ -67,6 +77,7 @@ const concurrency = int('concurrency', flags.concurrency);
 const limitRequests = int('limit-requests', flags['limit-requests']);
 const loadSeconds = int('load-seconds', flags['load-seconds']);
 const loadConnections = int('load-connections', flags['load-connections']);
+const repeat = Math.max(1, int('repeat', flags.repeat));
 if (sizes.some((n) => !Number.isInteger(n) || n < 4)) throw new Error('--n: whole numbers ≥ 4');
 const host = flags.host;
 if (host !== 'quiet' && host !== 'wrangler-dev') throw new Error('--host: quiet or wrangler-dev');
@@ -76,6 +87,13 @@ const say = (text: string) =>
   console.log(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(3)} s] ${text}`);
 const LOAD_RUN = 255;
 const WARM_RUN = 254;
+
+type Send = {
+  sent: Broadcast;
+  peaks: Peaks;
+  cpuSeconds: Record<Role, number>;
+  deliveries: Deliveries;
+};
 const WARM_DEVICES = 100;
 /** The Worker's name in wrangler.toml. */
 const WORKER_NAME = 'pushgate';
@@ -118,37 +136,49 @@ async function fanOut(
     const reg = await registerDevices(svc.baseUrl, svc.sandboxUrl, backend, run, n, concurrency);
     register = { how: 'api', ...reg };
   }
-  await clearSandbox(svc.sandboxUrl);
-  say(`N=${n}: sending to everyone`);
   const errorsBefore = svc.errors.length;
-  const before = snapshot(svc.pids());
-  const sampler = startSampler(svc.pids);
-  const timeoutMs = 60_000 + n * 20;
-  const sent = await broadcast(svc.baseUrl, backend, timeoutMs, (id) => batchReports(ws.dir, id));
-  const peaks = sampler.stop();
-  const cpuSeconds = cpuDelta(before, snapshot(svc.pids()));
-  say(`N=${n}: ${sent.stored.status} in ${sent.seconds.toFixed(1)} s; checking the sandbox`);
-  const deliveries = await checkDeliveries(svc.sandboxUrl, run, n);
+  const sends: Send[] = [];
+  for (let attempt = 1; attempt <= repeat; attempt++) {
+    await clearSandbox(svc.sandboxUrl);
+    say(`N=${n}: sending to everyone (${attempt} of ${repeat})`);
+    const before = snapshot(svc.pids());
+    const sampler = startSampler(svc.pids);
+    const timeoutMs = 60_000 + n * 20;
+    const sent = await broadcast(svc.baseUrl, backend, timeoutMs, (id) => batchReports(ws.dir, id));
+    const peaks = sampler.stop();
+    const cpuSeconds = cpuDelta(before, snapshot(svc.pids()));
+    say(`N=${n}: ${sent.stored.status} in ${sent.seconds.toFixed(1)} s; checking the sandbox`);
+    const deliveries = await checkDeliveries(svc.sandboxUrl, run, n);
+    sends.push({ sent, peaks, cpuSeconds, deliveries });
+  }
   const heapAfter = await heap();
-  const perSecond = n / sent.seconds;
+  // The fastest send, as the limit is the fastest of its runs; every send is checked.
+  const best = sends.reduce((a, b) => (b.sent.seconds < a.sent.seconds ? b : a));
+  const perSecond = n / best.sent.seconds;
   return {
     n,
     register,
-    seconds: sent.seconds,
-    serverSeconds: sent.serverSeconds,
-    seenSeconds: sent.seenSeconds,
-    slowestPollMs: sent.slowestPollMs,
+    seconds: best.sent.seconds,
+    serverSeconds: best.sent.serverSeconds,
+    seenSeconds: best.sent.seenSeconds,
+    slowestPollMs: best.sent.slowestPollMs,
     perSecond,
     ratio: perSecond / limits.dev,
     ratioWorkerd: perSecond / limits.workerd,
-    final: sent.stored,
+    final: best.sent.stored,
     expectedPlatforms: expectedPlatforms(svc.sandboxUrl, n),
-    deliveries,
-    peaks,
-    cpuSeconds,
-    reportSample: sent.reportSample,
+    deliveries: best.deliveries,
+    peaks: sends.reduce((a, b) => (b.peaks.workerMb > a.peaks.workerMb ? b : a)).peaks,
+    cpuSeconds: best.cpuSeconds,
+    reportSample: sends.find((s) => s.sent.reportSample)?.sent.reportSample ?? null,
     workerErrors: svc.errors.length - errorsBefore,
     heap: heapAfter,
+    sends: sends.map(({ sent, deliveries }) => ({
+      seconds: sent.seconds,
+      perSecond: n / sent.seconds,
+      final: sent.stored,
+      deliveries,
+    })),
   };
 }
 
@@ -253,7 +283,16 @@ async function main(): Promise<void> {
         },
       },
       code: { ...codeFacts(flags.ref), ...(flags.src ? { src: flags.src } : {}) },
-      options: { host, sizes, apiMax, concurrency, limitRequests, loadSeconds, loadConnections },
+      options: {
+        host,
+        sizes,
+        apiMax,
+        concurrency,
+        limitRequests,
+        loadSeconds,
+        loadConnections,
+        repeat,
+      },
       limits: { host: devLimits, workerd: workerdLimit, used },
       load: loadResult,
       heapBefore,

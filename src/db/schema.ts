@@ -174,7 +174,7 @@ export const notifications = sqliteTable(
 );
 
 /**
- * What each device of a send got, recorded after every wave of requests, so a redelivered or
+ * What each device of a send got, recorded after every chunk of requests, so a redelivered or
  * retried batch never sends to a device twice (issue #5). `outcome` is the Outcome JSON.
  */
 export const deliveries = sqliteTable(

@@ -5,7 +5,7 @@
  * to D1. Outcomes arrive per batch, so it is never on the per-device path.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { backends, clientProfiles, clients, notifications, profiles } from '../db/schema';
 import { log } from '../log';
@@ -34,9 +34,11 @@ const PAGE_SIZE = 1000;
 const PAGES_PER_RUN = 10;
 /**
  * Batches enqueued and not yet reported before resolving pauses; reports resume it. Keeps the
- * queue backlog (and so memory) flat however large the audience.
+ * queue backlog bounded however large the audience, yet wide enough for every consumer to work:
+ * 250 concurrent invocations (the Queues limit) × max_batch_size 10. A batch stays unreported
+ * for the whole invocation that runs it, so a narrower window idles consumers (docs/scale.md).
  */
-const MAX_OUTSTANDING = 200;
+const MAX_OUTSTANDING = 2500;
 /** Progress (counts while Sending) is written at most this often; the final write is exact. */
 const PROGRESS_EVERY_MS = 1000;
 /** Cloudflare Queues: at most 100 messages and 256 KB per sendBatch. */
@@ -174,22 +176,33 @@ export class BackendCoordinator extends DurableObject<Env> {
     job.lastActivity = Date.now();
     this.#save(job);
     const db = drizzle(this.env.DB);
-    const [row] = await db
-      .select({ status: notifications.status, policies: backends.policies })
-      .from(notifications)
-      .innerJoin(backends, eq(backends.id, notifications.backendId))
-      .where(eq(notifications.id, job.notificationId))
-      .limit(1);
-    if (!row || (row.status !== 'New' && row.status !== 'Scheduled')) {
+    // One round trip: the row turns Sending only from New or Scheduled (a send deleted or
+    // already under way is left alone), and the backend's policies come back with it.
+    const [started, [backend]] = await db.batch([
+      db
+        .update(notifications)
+        .set({ status: 'Sending' })
+        .where(
+          and(
+            eq(notifications.id, job.notificationId),
+            inArray(notifications.status, ['New', 'Scheduled']),
+            sql`EXISTS (SELECT 1 FROM ${backends} WHERE ${backends.id} = ${notifications.backendId})`,
+          ),
+        )
+        .returning({ id: notifications.id }),
+      db
+        .select({ policies: backends.policies })
+        .from(notifications)
+        .innerJoin(backends, eq(backends.id, notifications.backendId))
+        .where(eq(notifications.id, job.notificationId))
+        .limit(1),
+    ]);
+    if (started.length === 0 || !backend) {
       this.#drop(job.notificationId);
       return;
     }
-    job.threshold = warningThreshold(row.policies);
+    job.threshold = warningThreshold(backend.policies);
     this.#save(job);
-    await db
-      .update(notifications)
-      .set({ status: 'Sending' })
-      .where(eq(notifications.id, job.notificationId));
   }
 
   /** Reads up to PAGES_PER_RUN pages of devices and enqueues their batches. */

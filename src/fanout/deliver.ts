@@ -48,20 +48,19 @@ export async function deliverBatch(
   invocation: Invocation = newInvocation(),
 ): Promise<void> {
   const coordinator = coordinatorOf(env, batch.backendId);
+  const db = drizzle(env.DB);
+  // Read-only, so read alongside the admission (usually from the isolate's cache); a failure
+  // to read them matters only to a batch that is admitted.
+  const loading = loadCredentials(db, env.CREDENTIALS_KEY, batch.profileId, batch.profileVersion);
+  loading.catch(() => {});
   const admission = await coordinator.admit(batch.notificationId, batch.batchId, batch.profileId);
   if (admission.kind === 'done') return;
 
-  const db = drizzle(env.DB);
   let outcomes: Outcome[];
   if (admission.kind === 'blocked') {
     outcomes = batch.devices.map(() => ({ kind: 'credentials', reason: admission.reason }));
   } else {
-    const credentials = await loadCredentials(
-      db,
-      env.CREDENTIALS_KEY,
-      batch.profileId,
-      batch.profileVersion,
-    );
+    const credentials = await loading;
     outcomes = credentials
       ? await sendOnce(env, db, credentials, batch, invocation)
       : batch.devices.map(() => ({
@@ -119,7 +118,7 @@ function retryBaseSeconds(env: Env): number {
  * each chunk is claimed before it is sent, and its outcomes are logged in the same round trip
  * as the next chunk's claim. So a redelivery resends at most the one chunk that was in flight
  * when this invocation died, a concurrent copy of the batch never sends to the same device, and
- * the log costs three D1 round trips per 50-device batch. Stops at rejected credentials.
+ * the log costs three D1 round trips per 100-device batch. Stops at rejected credentials.
  */
 async function sendOnce(
   env: Env,
