@@ -153,7 +153,12 @@ export async function startService(ws: Workspace): Promise<Service> {
     if (child.exitCode === null) {
       const exited = new Promise((done) => child.once('exit', done));
       signal(root, 'SIGTERM');
-      await Promise.race([exited, new Promise((done) => setTimeout(done, STOP_TIMEOUT_MS))]);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((done) => {
+        timer = setTimeout(done, STOP_TIMEOUT_MS);
+      });
+      await Promise.race([exited, late]);
+      clearTimeout(timer);
     }
     killNow();
     process.off('exit', killNow);

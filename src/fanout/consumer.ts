@@ -36,8 +36,9 @@ async function handleOne(
     message.ack();
   } catch (error) {
     if (error instanceof ClaimedElsewhere) {
-      // Another copy of this batch is sending; come back once it logged (or its lease ran out).
-      message.retry({ delaySeconds: Math.ceil(CLAIM_LEASE_MS / 3000) });
+      // Another copy of this batch is sending, or died holding claims: come back once a lease
+      // has run out, so one retry (of max_retries) settles it either way.
+      message.retry({ delaySeconds: Math.ceil(CLAIM_LEASE_MS / 1000) + 1 });
       return;
     }
     log.error('delivery.failed', {

@@ -12,6 +12,7 @@ import { log } from '../log';
 import { StoredRequestSchema } from '../notifications/schemas';
 import { type Composed, composeFor } from '../payload/compose';
 import { PROVIDERS, type Provider } from '../providers/types';
+import { forgetSend } from './delivery-log';
 import { readDevicePage } from './device-pages';
 import {
   addTally,
@@ -373,6 +374,7 @@ export class BackendCoordinator extends DurableObject<Env> {
     this.#jobs.delete(notificationId);
     this.ctx.storage.delete(jobKey(notificationId));
     this.ctx.waitUntil(this.#forgetBatches(notificationId));
+    this.ctx.waitUntil(forgetSend(drizzle(this.env.DB), notificationId));
   }
 
   async #forgetBatches(notificationId: number): Promise<void> {

@@ -79,8 +79,28 @@ export class ClaimedElsewhere extends Error {
   }
 }
 
-/** The log is kept this long: long enough for every retry and redelivery of a send. */
+/**
+ * A finished send's rows are forgotten by its coordinator (forgetSend); rows older than this
+ * are forgotten by the daily prune, as a backstop for a coordinator stopped half-way.
+ */
 export const LOG_KEEP_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Forgets the log of a send whose final status is written, in pages of `pageSize` rows: every
+ * batch of it has reported, and a later redelivery is turned away before it reads the log.
+ */
+export async function forgetSend(
+  db: DrizzleD1Database,
+  notificationId: number,
+  pageSize = 5000,
+): Promise<void> {
+  for (;;) {
+    const result = await db.run(sql`
+      DELETE FROM deliveries WHERE rowid IN (
+        SELECT rowid FROM deliveries WHERE notification_id = ${notificationId} LIMIT ${pageSize})`);
+    if (result.meta.changes < pageSize) return;
+  }
+}
 
 /** Forgets log rows older than LOG_KEEP_MS, at most `pages` × `pageSize` of them. */
 export async function forgetOldDeliveries(

@@ -174,6 +174,31 @@ describe('exactly one push per device per notification', () => {
     expect(await requestsPerToken([live?.token ?? '', stale?.token ?? ''])).toEqual([0, 1]);
   });
 
+  it("forgets a send's log once its final status is written", async () => {
+    const demo = await seed();
+    const user = `forget-${crypto.randomUUID().slice(0, 8)}`;
+    const tokens = Array.from({ length: 3 }, () => hexToken('f'));
+    await register(demo, ...tokens.map((token) => ({ platform: 'IOS', token, user })));
+    const res = await asAdmin(demo, NOTIFICATIONS, { body: { message: 'forget', users: [user] } });
+    const { id } = (await res.json()) as { id: number };
+
+    const final = await waitForFinal(demo, id);
+    expect(final).toMatchObject({ status: 'Sent', deviceCount: 3, successCount: 3 });
+    const rows = async () =>
+      (
+        await env.DB.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE notification_id = ?')
+          .bind(id)
+          .first<{ n: number }>()
+      )?.n;
+    // Removed right after the final write, in the background.
+    const deadline = Date.now() + 10_000;
+    while ((await rows()) !== 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await rows()).toBe(0);
+    expect(await requestsPerToken(tokens)).toEqual([1, 1, 1]);
+  });
+
   it('sends once when the alarm fires twice', async () => {
     const demo = await seed();
     const user = `alarm-${crypto.randomUUID().slice(0, 8)}`;
