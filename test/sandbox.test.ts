@@ -119,7 +119,10 @@ describe('APNs', () => {
   it('rejects a DER-encoded ES256 signature', async () => {
     const [header, claims, signature] = (await providerToken()).split('.') as [string, ...string[]];
     const der = p1363ToDer(base64url.decode(signature ?? ''));
-    expect(der.length).toBeGreaterThanOrEqual(70);
+    // A DER SEQUENCE of two INTEGERs (68-72 bytes, as r and s are trimmed or padded), never
+    // the 64 raw bytes APNs expects.
+    expect([der[0], der[2]]).toEqual([0x30, 0x02]);
+    expect(der.length).not.toBe(64);
     const res = await push(unique(), `${header}.${claims}.${base64url.encode(der)}`);
     expect(res.status).toBe(403);
     expect(await reason(res)).toBe('InvalidProviderToken');
