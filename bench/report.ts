@@ -153,8 +153,9 @@ export function judge(
 
 /**
  * Flat memory: with the live heap (quiet host), what the service still holds after each send,
- * garbage collected, must not grow with N; peak RSS is evidence only, since the runtime's RSS
- * grows with every request it served, whatever the Worker keeps. Without it, peak RSS decides.
+ * garbage collected, must not grow with N. Peak RSS is evidence only: the runtime's RSS grows
+ * with every request it served, whatever the Worker keeps (under `wrangler dev`, with its
+ * inspector proxy's buffer too), so without the live heap the check is not judged.
  */
 function memoryCheck(runs: RunResult[], before: number | null, limits: Limit[]): Check {
   const first = runs[0] as RunResult;
@@ -183,9 +184,9 @@ function memoryCheck(runs: RunResult[], before: number | null, limits: Limit[]):
     };
   }
   return {
-    claim: 'memory flat: peak worker RSS at the largest N ≤ 1.25 × at the smallest',
-    holds: last.peaks.workerMb <= 1.25 * first.peaks.workerMb,
-    evidence: rss,
+    claim: 'memory flat',
+    holds: null,
+    evidence: `not judged: the live heap is read on the default host only (--host quiet); ${rss}`,
   };
 }
 
