@@ -20,7 +20,7 @@ export const constantIn = (file: string, name: string) =>
   find(join('src', file), new RegExp(`^(?:export )?const ${name} = ([\\d_]+);`, 'm'), name);
 
 /** A numeric setting of the queue consumer in wrangler.toml. */
-export const consumerSetting = (key: string) =>
+const consumerSetting = (key: string) =>
   find('wrangler.toml', new RegExp(`^${key}\\s*=\\s*(\\d+)`, 'm'), key);
 
 export const design = {

@@ -187,7 +187,8 @@ export class BackendCoordinator extends DurableObject<Env> {
           and(
             eq(notifications.id, job.notificationId),
             inArray(notifications.status, ['New', 'Scheduled']),
-            sql`EXISTS (SELECT 1 FROM ${backends} WHERE ${backends.id} = ${notifications.backendId})`,
+            sql`EXISTS (SELECT 1 FROM ${backends}
+              WHERE ${backends.id} = ${notifications.backendId})`,
           ),
         )
         .returning({ id: notifications.id }),

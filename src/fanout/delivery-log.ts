@@ -4,7 +4,7 @@
  * it logs what each got. A batch delivered twice, even at the same time, or retried after the
  * consumer died mid-way, sends only to devices it could claim, and reuses what the log says.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { DrizzleD1Database } from 'drizzle-orm/d1';
 import { z } from 'zod';
 import { deliveries } from '../db/schema';
@@ -94,26 +94,31 @@ export async function forgetSend(
   notificationId: number,
   pageSize = 5000,
 ): Promise<void> {
-  for (;;) {
-    const result = await db.run(sql`
-      DELETE FROM deliveries WHERE rowid IN (
-        SELECT rowid FROM deliveries WHERE notification_id = ${notificationId} LIMIT ${pageSize})`);
-    if (result.meta.changes < pageSize) return;
-  }
+  await deletePages(db, sql`notification_id = ${notificationId}`, Infinity, pageSize);
 }
 
 /** Forgets log rows older than LOG_KEEP_MS, at most `pages` × `pageSize` of them. */
-export async function forgetOldDeliveries(
+export function forgetOldDeliveries(
   db: DrizzleD1Database,
   now: number,
   pages = 8,
   pageSize = 5000,
 ): Promise<number> {
+  return deletePages(db, sql`recorded_on < ${now - LOG_KEEP_MS}`, pages, pageSize);
+}
+
+/** Deletes the log rows matching `where`, a page of `pageSize` per statement; answers how many. */
+async function deletePages(
+  db: DrizzleD1Database,
+  where: SQL,
+  pages: number,
+  pageSize: number,
+): Promise<number> {
   let removed = 0;
   for (let page = 0; page < pages; page++) {
     const result = await db.run(sql`
       DELETE FROM deliveries WHERE rowid IN (
-        SELECT rowid FROM deliveries WHERE recorded_on < ${now - LOG_KEEP_MS} LIMIT ${pageSize})`);
+        SELECT rowid FROM deliveries WHERE ${where} LIMIT ${pageSize})`);
     removed += result.meta.changes;
     if (result.meta.changes < pageSize) break;
   }

@@ -19,7 +19,8 @@ const tokenKeys = new WeakMap<SyniverseCredentials, string>();
 async function tokenKey(credentials: SyniverseCredentials): Promise<string> {
   const known = tokenKeys.get(credentials);
   if (known) return known;
-  const key = `syniverse:${credentials.from}:${(await sha256Hex(credentials.appToken)).slice(0, 16)}`;
+  const tokenHash = (await sha256Hex(credentials.appToken)).slice(0, 16);
+  const key = `syniverse:${credentials.from}:${tokenHash}`;
   tokenKeys.set(credentials, key);
   return key;
 }
